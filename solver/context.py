@@ -1,0 +1,104 @@
+"""Shared model state: the decision variables and the indexes every rule needs.
+
+Rules receive a :class:`ModelContext` and add constraints or penalty terms to it;
+none of them creates assignment variables of its own, so the model has exactly one
+boolean per (person, slot) pair that could ever be true.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ortools.sat.python import cp_model
+
+from solver.problem import Person, Problem, Slot
+
+
+def does_shift(person: Person, slot: Slot) -> bool:
+    """Eligible by role: the person is on the rota for this shift type at all."""
+    return slot.shift in person.shift_types
+
+
+def static_unavailability(problem: Problem, person: Person, slot: Slot) -> str | None:
+    """Why a person who does this shift type cannot take this slot, before any
+    other duty is considered; ``None`` when nothing static stands in the way."""
+    day = problem.days[slot.day]
+    if slot.day in person.unavailable:
+        return person.unavailable[slot.day]
+    shift = problem.shift_type(slot.shift)
+    if shift.area and person.area and shift.area != person.area:
+        return f"based in {person.area}, shift is in {shift.area}"
+    if not person.counts_on(day.date):
+        return f"not warranted until {person.warranted_from.isoformat()}"
+    return None
+
+
+class Excluder(Protocol):
+    name: str
+
+    def excludes(self, problem: Problem, person: Person, slot: Slot) -> str | None: ...
+
+
+def exclusion_reason(
+    problem: Problem, person: Person, slot: Slot, rules: Iterable[Excluder]
+) -> str | None:
+    """Static unavailability, or a hard rule that rules the pair out whatever else happens."""
+    return static_unavailability(problem, person, slot) or next(
+        (r for rule in rules if (r := rule.excludes(problem, person, slot))), None
+    )
+
+
+@dataclass
+class PenaltyTerm:
+    """One named soft-rule cost: ``weight * value(expr)``, explained by ``detail``."""
+
+    rule: str
+    expr: cp_model.LinearExprT
+    weight: int
+    person: str | None = None
+    slot: int | None = None
+    # A plain string, or a callable given the value of ``measure`` (default: ``expr``).
+    detail: str | Callable[[int], str] = ""
+    measure: cp_model.LinearExprT | None = None
+
+
+@dataclass
+class ModelContext:
+    problem: Problem
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    # x[(person index, slot index)] exists only for candidate pairs.
+    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    terms: list[PenaltyTerm] = field(default_factory=list)
+    excluders: tuple[Excluder, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.by_person_day: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.by_slot: dict[int, list[int]] = defaultdict(list)
+        self.by_person: dict[int, list[int]] = defaultdict(list)
+        for si, slot in enumerate(self.problem.slots):
+            for pi, person in enumerate(self.problem.people):
+                if does_shift(person, slot) and not exclusion_reason(
+                    self.problem, person, slot, self.excluders
+                ):
+                    self.x[pi, si] = self.model.new_bool_var(f"x_{person.id}_{si}")
+                    self.by_person_day[pi, slot.day].append(si)
+                    self.by_slot[si].append(pi)
+                    self.by_person[pi].append(si)
+        self._duty: dict[tuple[int, int], cp_model.LinearExprT] = {}
+
+    def duty(self, pi: int, day: int) -> cp_model.LinearExprT:
+        """1 when the person has any duty that day (one_duty_per_day keeps it 0/1)."""
+        key = (pi, day)
+        if key not in self._duty:
+            self._duty[key] = sum(self.x[pi, si] for si in self.by_person_day.get(key, ()))
+        return self._duty[key]
+
+    def duty_days(self, pi: int, days) -> cp_model.LinearExprT:
+        return sum(self.duty(pi, d) for d in days)
+
+    def penalise(self, term: PenaltyTerm) -> None:
+        if term.weight > 0:
+            self.terms.append(term)

@@ -1,0 +1,209 @@
+"""Hard rules: never broken. Each rule posts its constraints and, given a finished
+rota, says why adding one more duty would break it; that second half is what turns
+an uncovered slot into a list of people and reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from solver.context import ModelContext
+from solver.problem import Person, Problem, Slot
+
+
+def _fmt(problem: Problem, slot: Slot) -> str:
+    return f"{slot.shift} on {problem.days[slot.day].date.isoformat()}"
+
+
+class HardRule:
+    name: str = ""
+    description: str = ""
+
+    def applies(self, problem: Problem) -> bool:
+        return True
+
+    def post(self, ctx: ModelContext) -> None:
+        raise NotImplementedError
+
+    def excludes(self, problem: Problem, person: Person, slot: Slot) -> str | None:
+        """Reason the pair can never be assigned, whatever else the rota holds."""
+        return None
+
+    def blocks(self, problem: Problem, held: set[int], pi: int, si: int) -> str | None:
+        """Reason why person ``pi``, holding slots ``held``, could not also take ``si``."""
+        return None
+
+
+class OneDutyPerDay(HardRule):
+    name = "one_duty_per_day"
+    description = "At most one duty per person per date."
+
+    def post(self, ctx: ModelContext) -> None:
+        for (pi, _day), slots in ctx.by_person_day.items():
+            if len(slots) > 1:
+                ctx.model.add_at_most_one(ctx.x[pi, si] for si in slots)
+
+    def blocks(self, problem, held, pi, si):
+        day = problem.slots[si].day
+        for other in held:
+            if other != si and problem.slots[other].day == day:
+                return f"on {_fmt(problem, problem.slots[other])}"
+        return None
+
+
+class MinRestHours(HardRule):
+    """Duties never overlap and leave ``min_rest_hours`` between them, measured on
+    real instants so clock changes are counted right."""
+
+    name = "min_rest_hours"
+    description = "Minimum rest between the end of one duty and the start of the next."
+
+    def conflicts(self, problem: Problem, a: Slot, b: Slot) -> bool:
+        rest = timedelta(hours=problem.rules.min_rest_hours)
+        first, second = (a, b) if a.start <= b.start else (b, a)
+        return second.start < first.end + rest
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        for pi, slots in ctx.by_person.items():
+            ordered = sorted(slots, key=lambda s: problem.slots[s].start)
+            for i, si in enumerate(ordered):
+                a = problem.slots[si]
+                for sj in ordered[i + 1 :]:
+                    b = problem.slots[sj]
+                    if b.start >= a.end + timedelta(hours=problem.rules.min_rest_hours):
+                        break
+                    if a.day != b.day:  # same-day pairs are one_duty_per_day's job
+                        ctx.model.add_bool_or([ctx.x[pi, si].Not(), ctx.x[pi, sj].Not()])
+
+    def blocks(self, problem, held, pi, si):
+        slot = problem.slots[si]
+        for other in held:
+            o = problem.slots[other]
+            if o.day != slot.day and self.conflicts(problem, o, slot):
+                when = "after" if o.start < slot.start else "before"
+                return f"rest {when} {_fmt(problem, o)}"
+        return None
+
+
+class MaxConsecutiveDutyDays(HardRule):
+    name = "max_consecutive_duty_days"
+    description = "No more than this many duty dates in a row."
+
+    def post(self, ctx: ModelContext) -> None:
+        k = ctx.problem.rules.max_consecutive_duty_days
+        n = len(ctx.problem.days)
+        for pi in ctx.by_person:
+            for start in range(0, n - k):
+                window = range(start, start + k + 1)
+                ctx.model.add(ctx.duty_days(pi, window) <= k)
+
+    def blocks(self, problem, held, pi, si):
+        k = problem.rules.max_consecutive_duty_days
+        days = {problem.slots[s].day for s in held} | {problem.slots[si].day}
+        run = longest_run_through(days, problem.slots[si].day)
+        if run > k:
+            return f"would make {run} consecutive duty days (max {k})"
+        return None
+
+
+def longest_run_through(days: Iterable[int], day: int) -> int:
+    days = set(days)
+    lo = hi = day
+    while lo - 1 in days:
+        lo -= 1
+    while hi + 1 in days:
+        hi += 1
+    return hi - lo + 1
+
+
+class DayOffAfterOnCall(HardRule):
+    name = "day_off_after_on_call"
+    description = "No day duty on the date after an on-call (further on-calls allowed)."
+
+    def applies(self, problem):
+        return problem.rules.day_off_after_on_call
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        for (pi, day), slots in ctx.by_person_day.items():
+            on_calls = [s for s in slots if _kind(problem, s) == "on_call"]
+            following = [
+                s for s in ctx.by_person_day.get((pi, day + 1), ()) if _kind(problem, s) == "day"
+            ]
+            for a in on_calls:
+                for b in following:
+                    ctx.model.add_bool_or([ctx.x[pi, a].Not(), ctx.x[pi, b].Not()])
+
+    def blocks(self, problem, held, pi, si):
+        slot = problem.slots[si]
+        for other in held:
+            o = problem.slots[other]
+            if _kind(problem, other) == "on_call" and o.day == slot.day - 1:
+                if _kind(problem, si) == "day":
+                    return f"day off after on-call {_fmt(problem, o)}"
+            if _kind(problem, si) == "on_call" and o.day == slot.day + 1:
+                if _kind(problem, other) == "day":
+                    return f"on {_fmt(problem, o)}, the day after"
+        return None
+
+
+def _kind(problem: Problem, si: int) -> str:
+    return problem.shift_type(problem.slots[si].shift).kind
+
+
+class MaxCover(HardRule):
+    name = "max_cover"
+    description = "Never more people on a slot than its maximum."
+
+    def post(self, ctx: ModelContext) -> None:
+        for si, people in ctx.by_slot.items():
+            slot = ctx.problem.slots[si]
+            if len(people) > slot.max:
+                ctx.model.add(sum(ctx.x[pi, si] for pi in people) <= slot.max)
+
+
+class NoLocumOnlyShift(HardRule):
+    name = "no_locum_only_shift"
+    description = "A shift is never staffed only by locums."
+
+    def excludes(self, problem, person, slot):
+        if person.role == "locum" and slot.max < 2:
+            return "a locum may not be alone on a single-person shift"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        people = ctx.problem.people
+        for si, pis in ctx.by_slot.items():
+            locums = [pi for pi in pis if people[pi].role == "locum"]
+            others = sum(ctx.x[pi, si] for pi in pis if people[pi].role != "locum")
+            for pi in locums:
+                ctx.model.add(ctx.x[pi, si] <= others)
+
+
+class FixedCells(HardRule):
+    name = "fixed_cells"
+    description = "Cells fixed by the lead practitioner stay as fixed."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
+        for cell in problem.fixed:
+            key = (index[cell.person], slot_index.get((cell.day, cell.shift), -1))
+            if key not in ctx.x:
+                # The builder validates fixed cells; reaching here is a programming error.
+                raise ValueError(f"fixed cell {cell} is not a possible assignment")
+            ctx.model.add(ctx.x[key] == 1)
+
+
+HARD_RULES: tuple[HardRule, ...] = (
+    OneDutyPerDay(),
+    MinRestHours(),
+    MaxConsecutiveDutyDays(),
+    DayOffAfterOnCall(),
+    MaxCover(),
+    NoLocumOnlyShift(),
+    FixedCells(),
+)

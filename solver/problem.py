@@ -1,0 +1,201 @@
+"""The plain problem the solver takes: days, slots, people and rule settings.
+
+Everything here is stdlib data so the solver can be tested, benchmarked and reused
+without the rest of the project. Times are aware ``datetime`` objects; the solver
+only ever compares them as instants, which is what makes rest hours right across
+clock changes. Inputs are checked on construction so that a model is never built
+from contradictory data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class ProblemError(ValueError):
+    """The problem description contradicts itself (a bug in whoever built it)."""
+
+
+ROLES = ("amhp", "lead", "manager", "locum", "trainee")
+
+
+@dataclass(frozen=True)
+class Day:
+    """One calendar date of the horizon and the kinds of day it counts as."""
+
+    date: date
+    weekend: bool = False
+    bank_holiday: bool = False
+    closure: bool = False
+    key_day: bool = False
+
+    @property
+    def holiday_like(self) -> bool:
+        """Closure days count as bank holidays for fairness (DOMAIN rule 4)."""
+        return self.bank_holiday or self.closure
+
+
+@dataclass(frozen=True)
+class ShiftType:
+    code: str
+    name: str
+    kind: str = "day"  # "day" or "on_call"
+    area: str | None = None
+    hours: float = 8.0
+    weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("day", "on_call"):
+            raise ProblemError(f"shift {self.code}: kind must be day or on_call, not {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """At least ``min`` of the people assigned must have one of ``roles``."""
+
+    roles: tuple[str, ...]
+    min: int = 1
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or f"at least {self.min} {'/'.join(self.roles)}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One shift type on one date: the unit that cover rules talk about."""
+
+    day: int  # index into Problem.days
+    shift: str
+    start: datetime
+    end: datetime
+    min: int
+    target: int
+    max: int
+    requirements: tuple[Requirement, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ProblemError(f"slot {self.shift} day {self.day}: start/end must be aware")
+        if self.end <= self.start:
+            raise ProblemError(f"slot {self.shift} day {self.day}: end must be after start")
+        if not 0 <= self.min <= self.target <= self.max:
+            raise ProblemError(
+                f"slot {self.shift} day {self.day}: need 0 <= min <= target <= max, "
+                f"got {self.min}/{self.target}/{self.max}"
+            )
+
+
+@dataclass(frozen=True)
+class Person:
+    """A practitioner as the solver sees them.
+
+    ``unavailable`` maps day index to the human reason (leave, contract, approval,
+    working pattern): the builder decides availability, the solver explains it.
+    """
+
+    id: str
+    name: str
+    role: str
+    fte: float = 1.0
+    area: str | None = None
+    shift_types: frozenset[str] = frozenset()
+    warranted_from: date | None = None
+    unavailable: dict[int, str] = field(default_factory=dict)
+    # Load factor < 1 for heavier caseloads: fewer expected rota days.
+    duty_factor: float = 1.0
+    history: dict[str, float] = field(default_factory=dict)
+    day_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ProblemError(f"person {self.id}: unknown role {self.role!r}")
+        if not 0 < self.fte <= 1.0:
+            raise ProblemError(f"person {self.id}: fte must be in (0, 1], got {self.fte}")
+
+    def counts_on(self, day: date) -> bool:
+        """Whether duty on ``day`` counts towards cover (trainees only once warranted)."""
+        return self.warranted_from is None or day >= self.warranted_from
+
+
+@dataclass(frozen=True)
+class Request:
+    """A wish: ``want`` True asks for duty, False asks to be left off."""
+
+    person: str
+    day: int
+    want: bool
+    weight: int
+    shift: str | None = None
+
+
+@dataclass(frozen=True)
+class FixedCell:
+    person: str
+    day: int
+    shift: str
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Cost per unit of each soft rule. Cover minimum dominates everything else."""
+
+    cover_minimum: int = 10_000
+    composition: int = 5_000
+    cover_target: int = 200
+    duty_fairness: int = 200
+    weekend_fairness: int = 100
+    night_fairness: int = 100
+    isolated_duty_day: int = 40
+    requests: int = 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Resolved rule settings for one problem (defaults from DOMAIN.md)."""
+
+    min_rest_hours: float = 11.0
+    max_consecutive_duty_days: int = 3
+    day_off_after_on_call: bool = True
+    weights: Weights = field(default_factory=Weights)
+
+
+@dataclass(frozen=True)
+class Problem:
+    days: tuple[Day, ...]
+    shift_types: tuple[ShiftType, ...]
+    slots: tuple[Slot, ...]
+    people: tuple[Person, ...]
+    rules: Rules = field(default_factory=Rules)
+    requests: tuple[Request, ...] = ()
+    fixed: tuple[FixedCell, ...] = ()
+
+    def __post_init__(self) -> None:
+        self._check_unique("shift type", [s.code for s in self.shift_types])
+        self._check_unique("person", [p.id for p in self.people])
+        self._check_unique("slot", [(s.day, s.shift) for s in self.slots])
+        codes = {s.code for s in self.shift_types}
+        ids = {p.id for p in self.people}
+        for slot in self.slots:
+            if slot.shift not in codes:
+                raise ProblemError(f"slot on day {slot.day}: unknown shift {slot.shift!r}")
+            if not 0 <= slot.day < len(self.days):
+                raise ProblemError(f"slot {slot.shift}: day index {slot.day} out of range")
+        for item in (*self.requests, *self.fixed):
+            if item.person not in ids:
+                raise ProblemError(f"{type(item).__name__}: unknown person {item.person!r}")
+            if not 0 <= item.day < len(self.days):
+                raise ProblemError(f"{type(item).__name__}: day index {item.day} out of range")
+
+    @staticmethod
+    def _check_unique(what: str, keys: list) -> None:
+        seen: set = set()
+        for key in keys:
+            if key in seen:
+                raise ProblemError(f"duplicate {what} {key!r}")
+            seen.add(key)
+
+    def shift_type(self, code: str) -> ShiftType:
+        return next(s for s in self.shift_types if s.code == code)
