@@ -8,7 +8,7 @@ dates with the human reason the gap explanations will quote.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import solver
@@ -78,7 +78,7 @@ def shift_instants(shift: ShiftTypeDef, day: date, zone: ZoneInfo) -> tuple[date
     start = datetime.combine(day, shift.start, tzinfo=zone)
     end_day = day + timedelta(days=1) if shift.crosses_midnight else day
     end = datetime.combine(end_day, shift.end, tzinfo=zone)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def unavailability(
@@ -116,6 +116,7 @@ def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> so
         warranted_from=p.warranted_from,
         unavailable=unavailability(service, p, days),
         history={"weekends": h.weekends, "nights": h.nights, "bank_holidays": h.bank_holidays},
+        previous_key_days=frozenset(h.key_days),
         day_rate=p.contract.day_rate if p.contract else None,
     )
 
@@ -126,6 +127,9 @@ def _rules(service: ServiceDefinition) -> solver.Rules:
         min_rest_hours=r.min_rest_hours,
         max_consecutive_duty_days=r.max_consecutive_duty_days,
         day_off_after_on_call=r.day_off_after_on_call,
+        closure=solver.Closure(r.closure.max_days_per_person, r.closure.max_key_days_per_person)
+        if r.closure
+        else None,
         weights=solver.Weights(**r.weights.model_dump()),
     )
 
@@ -183,8 +187,6 @@ def build_problem(service: ServiceDefinition, period: Period) -> BuiltProblem:
 
 def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:
     """A fixed cell must be possible at all; name the cell and what forbids it."""
-    from solver.context import does_shift, static_unavailability
-
     errors = []
     people = {p.id: p for p in problem.people}
     slots = {(s.day, s.shift): s for s in problem.slots}
@@ -197,9 +199,9 @@ def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:
         person = people[cell.person]
         if slot is None:
             errors.append((path, f"no {cell.shift} cover on {cell.date.isoformat()}"))
-        elif not does_shift(person, slot):
+        elif not solver.does_shift(person, slot):
             errors.append((path, f"{person.id} does not do {cell.shift} (shift_types)"))
-        elif reason := static_unavailability(problem, person, slot):
+        elif reason := solver.exclusion_reason(problem, person, slot, solver.HARD_RULES):
             errors.append((path, f"{person.id} on {cell.date.isoformat()}: {reason}"))
     if errors:
         raise BuildError(errors)

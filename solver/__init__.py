@@ -4,8 +4,10 @@ This package imports nothing else of the project, so it can be tested, benchmark
 and reused alone.
 """
 
+from solver.context import does_shift, exclusion_reason
 from solver.hard_rules import HARD_RULES
 from solver.problem import (
+    Closure,
     Day,
     FixedCell,
     Person,
@@ -25,6 +27,7 @@ from solver.solve import SolveParams, build_model, solve
 __all__ = [
     "HARD_RULES",
     "SOFT_RULES",
+    "Closure",
     "Day",
     "FixedCell",
     "Gap",
@@ -38,9 +41,11 @@ __all__ = [
     "Rules",
     "ShiftType",
     "Slot",
-    "SolveParams",
     "Solution",
+    "SolveParams",
     "Weights",
     "build_model",
+    "does_shift",
+    "exclusion_reason",
     "solve",
 ]

@@ -182,6 +182,69 @@ class NoLocumOnlyShift(HardRule):
                 ctx.model.add(ctx.x[pi, si] <= others)
 
 
+class ClosureDays(HardRule):
+    name = "closure_days"
+    description = "At most this many duty dates per person inside the closure window."
+
+    def applies(self, problem):
+        return problem.rules.closure is not None and any(d.closure for d in problem.days)
+
+    def post(self, ctx: ModelContext) -> None:
+        cap = ctx.problem.rules.closure.max_days_per_person
+        days = [i for i, d in enumerate(ctx.problem.days) if d.closure]
+        for pi in ctx.by_person:
+            ctx.model.add(ctx.duty_days(pi, days) <= cap)
+
+    def blocks(self, problem, held, pi, si):
+        if not problem.days[problem.slots[si].day].closure:
+            return None
+        cap = problem.rules.closure.max_days_per_person
+        if (
+            len({problem.slots[s].day for s in held if problem.days[problem.slots[s].day].closure})
+            >= cap
+        ):
+            return f"already {cap} closure days"
+        return None
+
+
+class ChristmasKeyDays(HardRule):
+    """At most N key days (25, 26 Dec, 1 Jan) each, and not the key day they worked
+    the year before."""
+
+    name = "christmas_key_days"
+    description = "At most this many closure key days each, never last year's key day again."
+
+    def applies(self, problem):
+        return problem.rules.closure is not None and any(d.key_day for d in problem.days)
+
+    def excludes(self, problem, person, slot):
+        day = problem.days[slot.day]
+        if day.key_day and problem.rules.closure is not None:
+            for prev in person.previous_key_days:
+                if (prev.month, prev.day) == (day.date.month, day.date.day) and (
+                    prev.year == day.date.year - 1
+                ):
+                    return f"worked {prev.isoformat()} last year"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        cap = ctx.problem.rules.closure.max_key_days_per_person
+        days = [i for i, d in enumerate(ctx.problem.days) if d.key_day]
+        for pi in ctx.by_person:
+            ctx.model.add(ctx.duty_days(pi, days) <= cap)
+
+    def blocks(self, problem, held, pi, si):
+        if not problem.days[problem.slots[si].day].key_day:
+            return None
+        cap = problem.rules.closure.max_key_days_per_person
+        if (
+            len({problem.slots[s].day for s in held if problem.days[problem.slots[s].day].key_day})
+            >= cap
+        ):
+            return f"already {cap} key day{'s' if cap != 1 else ''}"
+        return None
+
+
 class FixedCells(HardRule):
     name = "fixed_cells"
     description = "Cells fixed by the lead practitioner stay as fixed."
@@ -205,5 +268,7 @@ HARD_RULES: tuple[HardRule, ...] = (
     DayOffAfterOnCall(),
     MaxCover(),
     NoLocumOnlyShift(),
+    ClosureDays(),
+    ChristmasKeyDays(),
     FixedCells(),
 )

@@ -107,6 +107,8 @@ class Person:
     # Load factor < 1 for heavier caseloads: fewer expected rota days.
     duty_factor: float = 1.0
     history: dict[str, float] = field(default_factory=dict)
+    # Key days worked in earlier closures: the same key day is not given next year.
+    previous_key_days: frozenset[date] = frozenset()
     day_rate: float | None = None
 
     def __post_init__(self) -> None:
@@ -153,12 +155,21 @@ class Weights:
 
 
 @dataclass(frozen=True)
+class Closure:
+    """Caps over the closure days (``Day.closure``/``Day.key_day``) in the horizon."""
+
+    max_days_per_person: int = 2
+    max_key_days_per_person: int = 1
+
+
+@dataclass(frozen=True)
 class Rules:
     """Resolved rule settings for one problem (defaults from DOMAIN.md)."""
 
     min_rest_hours: float = 11.0
     max_consecutive_duty_days: int = 3
     day_off_after_on_call: bool = True
+    closure: Closure | None = field(default_factory=Closure)
     weights: Weights = field(default_factory=Weights)
 
 

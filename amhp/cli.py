@@ -1,0 +1,185 @@
+"""The ``amhp`` command: validate, import, solve, generate and serve.
+
+Exit codes: 0 success, 1 not found or failed, 2 invalid input (nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+import solver
+from amhp import operations
+from amhp.display import print_rota
+from amhp.export import to_csv
+from amhp.problem_builder import BuildError
+from amhp.repository import NotFound
+from amhp.service_file import ServiceFileError, load_service
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+console = Console()
+err = Console(stderr=True)
+
+INVALID = 2
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(message, markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def validate(file: Path) -> None:
+    """Check a service file; print every problem with its line and field."""
+    try:
+        definition = load_service(file)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    console.print(
+        f"{file}: ok: service {definition.service.id}, "
+        f"{len(definition.practitioners)} practitioners, {len(definition.shift_types)} shift types"
+    )
+
+
+@app.command("import")
+def import_(file: Path) -> None:
+    """Create or update a service from a file (idempotent; a failed import changes nothing)."""
+    try:
+        result = operations.import_file(file)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    verb = "created" if result.created else "updated"
+    console.print(f"{verb} service {result.service_id} ({result.practitioners} practitioners)")
+
+
+def _definition(service: str):
+    """A service id from the database, or a file that is imported first."""
+    path = Path(service)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        try:
+            definition = load_service(path)
+        except ServiceFileError as exc:
+            raise _fail(str(exc), INVALID) from None
+        operations.import_service(definition)
+        return definition
+    try:
+        return operations.load_service(service)
+    except NotFound as exc:
+        raise _fail(f"{exc}; import a service file first", 1) from None
+
+
+@app.command()
+def solve(
+    service: str = typer.Argument(..., help="Service id in the database, or a service file"),
+    month: str = typer.Option(..., help="YYYY-MM"),
+    time_limit: float = typer.Option(60.0, min=0.1, help="Seconds"),
+    workers: int = typer.Option(8, min=1),
+    seed: int = typer.Option(0),
+    out: Path | None = typer.Option(None, help="Write the rota: .json (amhp-rota/1) or .csv"),
+    quiet: bool = typer.Option(False, help="Do not print the grid"),
+) -> None:
+    """Generate a month's rota, store it as a draft, and print or export it."""
+    if out and out.suffix not in (".json", ".csv"):
+        raise _fail(f"--out: use a .json or .csv file name, not {out.name!r}", INVALID)
+    definition = _definition(service)
+    params = solver.SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    try:
+        result = _solve_with_progress(definition, month, params)
+    except BuildError as exc:
+        raise _fail(f"{service}: {exc}", INVALID) from None
+    except ValueError as exc:  # a bad --month
+        raise _fail(f"--month: {exc}", INVALID) from None
+    if not quiet:
+        print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
+    if result.solution.status not in ("optimal", "feasible"):
+        raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
+    if out:
+        text = (
+            to_csv(result.export)
+            if out.suffix == ".csv"
+            else json.dumps(result.export, indent=2, ensure_ascii=False)
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.replace(out)  # never a half-written export
+        console.print(f"wrote {out}")
+    console.print(f"stored as draft rota version {result.version_id}")
+
+
+def _solve_with_progress(definition, month: str, params: solver.SolveParams):
+    latest: list[solver.Progress] = []
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = operations.generate_rota(
+                definition, month, params, on_progress=latest.append
+            )
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    with Progress(
+        TextColumn("[bold]solving {task.fields[month]}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[state]}"),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("solve", total=params.time_limit, month=month, state="building model")
+        started = time.monotonic()
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            state = "searching"
+            if latest:
+                p = latest[-1]
+                state = f"incumbent {p.objective:.0f}  bound {p.bound:.0f}  ({p.solutions} found)"
+            bar.update(
+                task, completed=min(time.monotonic() - started, params.time_limit), state=state
+            )
+        bar.update(task, completed=params.time_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+@app.command()
+def generate(
+    people: int = typer.Option(30, min=1, max=5000),
+    areas: int = typer.Option(2, min=1, max=20),
+    seed: int = typer.Option(0),
+    out: Path = typer.Option(..., help="Service file to write (.yaml)"),
+    start: str = typer.Option("2026-11", help="First month the leave and requests fall in"),
+    months: int = typer.Option(1, min=1, max=24),
+) -> None:
+    """Write a deterministic synthetic service of any size, for tests and benchmarks."""
+    from amhp.generator import synthetic_service_yaml
+
+    text = synthetic_service_yaml(people, areas, seed, start, months)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"wrote {out} ({people} practitioners, {areas} areas, seed {seed})")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000, min=1, max=65535),
+) -> None:
+    """Serve the web service (database from AMHP_DATABASE_URL)."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,74 @@
+"""Terminal rendering of a rota export: the people x days grid, gaps, penalties."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+
+SHIFT_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan")
+
+
+def rota_grid(export: dict) -> Table:
+    dates = sorted({s["date"] for s in export["slots"]})
+    styles = {
+        s["code"]: SHIFT_STYLES[i % len(SHIFT_STYLES)] for i, s in enumerate(export["shifts"])
+    }
+    cells: dict[tuple[str, str], str] = {}
+    for slot in export["slots"]:
+        style = styles.get(slot["shift"], "")
+        for pid in slot["assigned"]:
+            cells[pid, slot["date"]] = f"[{style}]{slot['shift'][:4]}[/]"
+        for pid in slot.get("shadows", []):
+            cells[pid, slot["date"]] = f"[dim]~{slot['shift'][:3]}[/]"
+    title = f"{export['service']} {export['period']['start']} to {export['period']['end']}"
+    table = Table(title=title, show_lines=False, pad_edge=False, padding=(0, 0))
+    table.add_column("person", no_wrap=True)
+    for d in dates:
+        day = date.fromisoformat(d)
+        head = f"{day.day:>2}\n{'MTWTFSS'[day.weekday()]}"
+        table.add_column(head, justify="center", min_width=4, no_wrap=True)
+    table.add_column("days", justify="right")
+    for p in export["people"]:
+        unavailable = set(p["unavailable"])
+        row = [cells.get((p["id"], d), "[dim]·[/]" if d in unavailable else "") for d in dates]
+        table.add_row(f"{p['id']} {p['role'][:4]}", *row, str(p["duty_days"]))
+    return table
+
+
+def gaps_table(export: dict) -> Table:
+    table = Table(title=f"Gaps below minimum ({len(export['gaps'])})")
+    for col in ("date", "shift", "missing", "why nobody else could take it"):
+        table.add_column(col)
+    for g in export["gaps"]:
+        table.add_row(g["date"], g["shift"], str(g["missing"]), "\n".join(g["reasons"]))
+    return table
+
+
+def penalties_table(export: dict) -> Table:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for p in export["penalties"]:
+        totals[p["rule"]][0] += p["cost"]
+        totals[p["rule"]][1] += 1
+    table = Table(title="Soft-rule penalties by rule")
+    table.add_column("rule")
+    table.add_column("cost", justify="right")
+    table.add_column("terms", justify="right")
+    for rule, (cost, n) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
+        table.add_row(rule, str(cost), str(n))
+    return table
+
+
+def print_rota(console: Console, export: dict) -> None:
+    console.print(rota_grid(export))
+    if export["gaps"]:
+        console.print(gaps_table(export))
+    else:
+        console.print("[green]No gaps: every slot meets its minimum.[/]")
+    console.print(penalties_table(export))
+    console.print(
+        f"status [bold]{export['status']}[/]  objective {export['objective']}  "
+        f"bound {export['bound']}  time {export.get('wall_time_s', '?')} s"
+    )

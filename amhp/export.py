@@ -1,0 +1,153 @@
+"""The ``amhp-rota/1`` export (see shared/spec/rota-export.md) and a CSV grid.
+
+The JSON is self-describing: everything a checker needs is inside, so it is also
+what the database stores for each rota version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+import solver
+from amhp.calendar import closure_key_days, closure_window
+from amhp.problem_builder import BuiltProblem
+
+FORMAT = "amhp-rota/1"
+
+
+def _number(value: float) -> float | int | None:
+    if value != value:  # NaN: no rota found
+        return None
+    return int(value) if float(value).is_integer() else round(value, 3)
+
+
+def rules_block(built: BuiltProblem) -> dict:
+    r = built.service.rules
+    out: dict = {
+        "min_rest_hours": r.min_rest_hours,
+        "max_consecutive_duty_days": r.max_consecutive_duty_days,
+        "day_off_after_on_call": r.day_off_after_on_call,
+    }
+    closure_days = [d.date for d in built.problem.days if d.closure]
+    if r.closure and closure_days:
+        window = closure_window(r.closure, closure_days[0])
+        out["closure"] = {
+            "start": window[0].isoformat(),
+            "end": window[1].isoformat(),
+            "key_days": [d.isoformat() for d in closure_key_days(r.closure, window)],
+            "max_days_per_person": r.closure.max_days_per_person,
+            "max_key_days_per_person": r.closure.max_key_days_per_person,
+        }
+    return out
+
+
+def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
+    problem, service = built.problem, built.service
+    zone = ZoneInfo(service.service.timezone)
+    assigned = solution.assigned()
+    dates = [d.date for d in problem.days]
+    duty_dates: dict[str, set] = {}
+    for person, si in solution.assignments:
+        duty_dates.setdefault(person, set()).add(problem.slots[si].day)
+    practitioners = {p.id: p for p in service.practitioners}
+    locations = {loc.id: loc.name for loc in service.locations}
+
+    def slot_ref(si: int) -> dict:
+        slot = problem.slots[si]
+        return {"date": dates[slot.day].isoformat(), "shift": slot.shift}
+
+    people = []
+    for person in problem.people:
+        p = practitioners[person.id]
+        available = len(dates) - len(person.unavailable)
+        duty = len(duty_dates.get(person.id, ()))
+        people.append(
+            {
+                "id": person.id,
+                "name": person.name,
+                "role": person.role,
+                "fte": person.fte,
+                "warranted_from": p.warranted_from.isoformat() if p.warranted_from else None,
+                "unavailable": [dates[i].isoformat() for i in sorted(person.unavailable)],
+                "duty_days": duty,
+                "available_days": available,
+                "duty_share": round(duty / available, 4) if available else 0.0,
+                "caseload_points": p.caseload.points if p.caseload else None,
+                "area": p.area,
+                "team": p.team,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "service": service.service.id,
+        "service_name": service.service.name,
+        "timezone": service.service.timezone,
+        "period": {"start": built.period.start.isoformat(), "end": built.period.end.isoformat()},
+        "status": solution.status,
+        "objective": _number(solution.objective),
+        "bound": _number(solution.bound),
+        "wall_time_s": round(solution.wall_time, 3),
+        "rules": rules_block(built),
+        "people": people,
+        "shifts": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "location": s.location,
+                "location_name": locations.get(s.location or "", s.location),
+                "area": s.area,
+                "kind": s.kind,
+                "start": s.start.strftime("%H:%M"),
+                "end": s.end.strftime("%H:%M"),
+            }
+            for s in service.shift_types
+        ],
+        "slots": [
+            {
+                **slot_ref(si),
+                "start": slot.start.astimezone(zone).isoformat(),
+                "end": slot.end.astimezone(zone).isoformat(),
+                "min": slot.min,
+                "target": slot.target,
+                "max": slot.max,
+                "assigned": sorted(assigned.get(si, [])),
+                "shadows": [],
+            }
+            for si, slot in enumerate(problem.slots)
+        ],
+        "gaps": [
+            {**slot_ref(g.slot), "missing": g.missing, "reasons": list(g.reasons)}
+            for g in solution.gaps
+        ],
+        "penalties": [
+            {
+                "rule": p.rule,
+                "person": p.person,
+                **(slot_ref(p.slot) if p.slot is not None else {}),
+                "cost": p.cost,
+                "detail": p.detail,
+            }
+            for p in solution.penalties
+        ],
+    }
+
+
+def to_csv(export: dict) -> str:
+    """People by days, each cell the shift code (``~CODE`` for a shadow day)."""
+    start, end = export["period"]["start"], export["period"]["end"]
+    dates = sorted({s["date"] for s in export["slots"]} | {start, end})
+    cells: dict[tuple[str, str], str] = {}
+    for slot in export["slots"]:
+        for pid in slot["assigned"]:
+            cells[pid, slot["date"]] = slot["shift"]
+        for pid in slot.get("shadows", []):
+            cells[pid, slot["date"]] = "~" + slot["shift"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "name", "role", *dates, "duty_days"])
+    for p in export["people"]:
+        row = [cells.get((p["id"], d), "") for d in dates]
+        writer.writerow([p["id"], p["name"], p["role"], *row, p["duty_days"]])
+    return buf.getvalue()

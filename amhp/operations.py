@@ -1,0 +1,71 @@
+"""What users do, as functions the CLI and the HTTP API share: import a service,
+generate a month's rota and store it as a draft."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import solver
+from amhp import repository
+from amhp.calendar import Period
+from amhp.db import transaction
+from amhp.export import to_export
+from amhp.problem_builder import BuiltProblem, build_problem
+from amhp.service_file import load_service as read_service_file
+from amhp.service_model import ServiceDefinition
+from amhp.tables import RotaVersion
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    service_id: str
+    created: bool
+    practitioners: int
+
+
+def import_service(definition: ServiceDefinition) -> ImportResult:
+    with transaction() as session:
+        _row, created = repository.save_service(session, definition)
+    return ImportResult(definition.service.id, created, len(definition.practitioners))
+
+
+def import_file(path: str | Path) -> ImportResult:
+    return import_service(read_service_file(path))
+
+
+def load_service(service_id: str) -> ServiceDefinition:
+    with transaction() as session:
+        return repository.load_service(session, service_id)
+
+
+@dataclass(frozen=True)
+class GeneratedRota:
+    built: BuiltProblem
+    solution: solver.Solution
+    export: dict
+    version_id: int | None
+
+
+def generate_rota(
+    definition: ServiceDefinition,
+    month: str,
+    params: solver.SolveParams | None = None,
+    on_progress: Callable[[solver.Progress], None] | None = None,
+    store: bool = True,
+) -> GeneratedRota:
+    """Solve one month and (by default) store the result as a draft rota version."""
+    built = build_problem(definition, Period.month(month))
+    solution = solver.solve(built.problem, params, on_progress)
+    export = to_export(built, solution)
+    version_id = None
+    if store and solution.status in ("optimal", "feasible"):
+        with transaction() as session:
+            version_id = repository.save_rota(session, definition.service.id, month, export).id
+    return GeneratedRota(built, solution, export, version_id)
+
+
+def latest_rota(service_id: str, month: str | None = None) -> RotaVersion:
+    with transaction() as session:
+        return repository.latest_rota(session, service_id, month)

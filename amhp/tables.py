@@ -1,0 +1,124 @@
+"""Database tables (SQLModel). Services own their shift types, cover rules,
+practitioners, leave, requests and fixed cells; rota versions own their assignments.
+
+Nested settings that are always read and written whole (rules, contract, caseload,
+history) are JSON columns; anything a later query filters on is a real column.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json(default: Any = None) -> Any:
+    return Field(default=default, sa_column=Column(JSON, nullable=True))
+
+
+class ServiceRow(SQLModel, table=True):
+    __tablename__ = "service"
+    id: str = Field(primary_key=True)
+    name: str
+    timezone: str
+    holiday_country: str
+    holiday_subdivision: str | None = None
+    rota_mailbox: str | None = None
+    areas: list = _json([])
+    locations: list = _json([])
+    rules: dict = _json({})
+    revision: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ShiftTypeRow(SQLModel, table=True):
+    __tablename__ = "shift_type"
+    __table_args__ = (UniqueConstraint("service_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    position: int
+    code: str
+    data: dict = _json({})
+
+
+class CoverRuleRow(SQLModel, table=True):
+    __tablename__ = "cover_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    position: int
+    shift: str
+    data: dict = _json({})
+
+
+class PractitionerRow(SQLModel, table=True):
+    __tablename__ = "practitioner"
+    __table_args__ = (UniqueConstraint("service_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    person_id: str
+    position: int
+    name: str
+    role: str
+    data: dict = _json({})
+
+
+class LeaveRow(SQLModel, table=True):
+    __tablename__ = "leave"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    person_id: str
+    kind: str
+    start: date
+    end: date
+
+
+class RequestRow(SQLModel, table=True):
+    __tablename__ = "request"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    person_id: str
+    date: date
+    shift: str | None = None
+    want: bool = False
+    weight: int = 50
+
+
+class FixedCellRow(SQLModel, table=True):
+    __tablename__ = "fixed_cell"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    person_id: str
+    date: date
+    shift: str
+
+
+class RotaVersion(SQLModel, table=True):
+    """One generated rota for a period: a draft until published."""
+
+    __tablename__ = "rota_version"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    month: str = Field(index=True)  # YYYY-MM
+    state: str = "draft"  # draft | published | superseded
+    solve_status: str
+    objective: float | None = None
+    bound: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None
+    export: dict = _json({})  # the full amhp-rota/1 document
+
+
+class AssignmentRow(SQLModel, table=True):
+    __tablename__ = "assignment"
+    id: int | None = Field(default=None, primary_key=True)
+    rota_id: int = Field(foreign_key="rota_version.id", index=True)
+    person_id: str = Field(index=True)
+    date: date
+    shift: str
+    kind: str = "assigned"  # assigned | shadow
