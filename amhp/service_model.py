@@ -197,9 +197,9 @@ class Practitioner(Strict):
             raise ValueError("a trainee needs 'warranted_from' (the expected warranting date)")
         if self.role == "locum" and self.contract is None:
             raise ValueError("a locum needs a 'contract' with its end date")
-        if self.warranted_from and self.approval_expires:
-            if self.approval_expires <= self.warranted_from:
-                raise ValueError("'approval_expires' must be after 'warranted_from'")
+        wf, exp = self.warranted_from, self.approval_expires
+        if wf and exp and exp <= wf:
+            raise ValueError("'approval_expires' must be after 'warranted_from'")
         c = self.contract
         if c and c.start and c.end and c.end < c.start:
             raise ValueError("contract 'end' is before its 'start'")

@@ -10,7 +10,11 @@ from solver.problem import Problem
 
 
 def gap_reasons(
-    problem: Problem, held: dict[str, set[int]], si: int, proven_optimal: bool
+    problem: Problem,
+    held: dict[str, set[int]],
+    si: int,
+    occupants: list[str],
+    proven_optimal: bool,
 ) -> list[str]:
     slot = problem.slots[si]
     reasons: list[str] = []
@@ -23,7 +27,7 @@ def gap_reasons(
                 r
                 for rule in HARD_RULES
                 if rule.applies(problem)
-                for r in [rule.blocks(problem, mine, pi, si)]
+                for r in [rule.blocks(problem, mine, pi, si, occupants)]
                 if r
             ),
             None,

@@ -30,8 +30,11 @@ class HardRule:
         """Reason the pair can never be assigned, whatever else the rota holds."""
         return None
 
-    def blocks(self, problem: Problem, held: set[int], pi: int, si: int) -> str | None:
-        """Reason why person ``pi``, holding slots ``held``, could not also take ``si``."""
+    def blocks(
+        self, problem: Problem, held: set[int], pi: int, si: int, occupants: list[str]
+    ) -> str | None:
+        """Reason why person ``pi``, holding slots ``held``, could not also take ``si``
+        (already held by ``occupants``)."""
         return None
 
 
@@ -44,7 +47,7 @@ class OneDutyPerDay(HardRule):
             if len(slots) > 1:
                 ctx.model.add_at_most_one(ctx.x[pi, si] for si in slots)
 
-    def blocks(self, problem, held, pi, si):
+    def blocks(self, problem, held, pi, si, occupants):
         day = problem.slots[si].day
         for other in held:
             if other != si and problem.slots[other].day == day:
@@ -77,7 +80,7 @@ class MinRestHours(HardRule):
                     if a.day != b.day:  # same-day pairs are one_duty_per_day's job
                         ctx.model.add_bool_or([ctx.x[pi, si].Not(), ctx.x[pi, sj].Not()])
 
-    def blocks(self, problem, held, pi, si):
+    def blocks(self, problem, held, pi, si, occupants):
         slot = problem.slots[si]
         for other in held:
             o = problem.slots[other]
@@ -99,7 +102,7 @@ class MaxConsecutiveDutyDays(HardRule):
                 window = range(start, start + k + 1)
                 ctx.model.add(ctx.duty_days(pi, window) <= k)
 
-    def blocks(self, problem, held, pi, si):
+    def blocks(self, problem, held, pi, si, occupants):
         k = problem.rules.max_consecutive_duty_days
         days = {problem.slots[s].day for s in held} | {problem.slots[si].day}
         run = longest_run_through(days, problem.slots[si].day)
@@ -136,16 +139,15 @@ class DayOffAfterOnCall(HardRule):
                 for b in following:
                     ctx.model.add_bool_or([ctx.x[pi, a].Not(), ctx.x[pi, b].Not()])
 
-    def blocks(self, problem, held, pi, si):
+    def blocks(self, problem, held, pi, si, occupants):
         slot = problem.slots[si]
         for other in held:
             o = problem.slots[other]
-            if _kind(problem, other) == "on_call" and o.day == slot.day - 1:
-                if _kind(problem, si) == "day":
-                    return f"day off after on-call {_fmt(problem, o)}"
-            if _kind(problem, si) == "on_call" and o.day == slot.day + 1:
-                if _kind(problem, other) == "day":
-                    return f"on {_fmt(problem, o)}, the day after"
+            pair = (_kind(problem, other), _kind(problem, si))
+            if pair == ("on_call", "day") and o.day == slot.day - 1:
+                return f"day off after on-call {_fmt(problem, o)}"
+            if pair == ("day", "on_call") and o.day == slot.day + 1:
+                return f"on {_fmt(problem, o)}, the day after"
         return None
 
 
@@ -173,6 +175,14 @@ class NoLocumOnlyShift(HardRule):
             return "a locum may not be alone on a single-person shift"
         return None
 
+    def blocks(self, problem, held, pi, si, occupants):
+        if problem.people[pi].role != "locum":
+            return None
+        roles = {p.id: p.role for p in problem.people}
+        if all(roles[o] == "locum" for o in occupants):
+            return "a locum may not be the only person on a shift"
+        return None
+
     def post(self, ctx: ModelContext) -> None:
         people = ctx.problem.people
         for si, pis in ctx.by_slot.items():
@@ -180,6 +190,13 @@ class NoLocumOnlyShift(HardRule):
             others = sum(ctx.x[pi, si] for pi in pis if people[pi].role != "locum")
             for pi in locums:
                 ctx.model.add(ctx.x[pi, si] <= others)
+
+
+def _held_days(problem: Problem, held: set[int], flag: str) -> int:
+    """How many distinct dates of a kind (``closure``, ``key_day``) the person holds."""
+    return len(
+        {problem.slots[s].day for s in held if getattr(problem.days[problem.slots[s].day], flag)}
+    )
 
 
 class ClosureDays(HardRule):
@@ -195,14 +212,11 @@ class ClosureDays(HardRule):
         for pi in ctx.by_person:
             ctx.model.add(ctx.duty_days(pi, days) <= cap)
 
-    def blocks(self, problem, held, pi, si):
+    def blocks(self, problem, held, pi, si, occupants):
         if not problem.days[problem.slots[si].day].closure:
             return None
         cap = problem.rules.closure.max_days_per_person
-        if (
-            len({problem.slots[s].day for s in held if problem.days[problem.slots[s].day].closure})
-            >= cap
-        ):
+        if _held_days(problem, held, "closure") >= cap:
             return f"already {cap} closure days"
         return None
 
@@ -233,14 +247,11 @@ class ChristmasKeyDays(HardRule):
         for pi in ctx.by_person:
             ctx.model.add(ctx.duty_days(pi, days) <= cap)
 
-    def blocks(self, problem, held, pi, si):
+    def blocks(self, problem, held, pi, si, occupants):
         if not problem.days[problem.slots[si].day].key_day:
             return None
         cap = problem.rules.closure.max_key_days_per_person
-        if (
-            len({problem.slots[s].day for s in held if problem.days[problem.slots[s].day].key_day})
-            >= cap
-        ):
+        if _held_days(problem, held, "key_day") >= cap:
             return f"already {cap} key day{'s' if cap != 1 else ''}"
         return None
 

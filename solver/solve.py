@@ -96,13 +96,17 @@ def _read_solution(
     for person, si in assignments:
         held.setdefault(person, set()).add(si)
     penalties = tuple(p for t in ctx.terms if (p := _penalty(solver, t)) is not None)
-    counts: dict[int, int] = {}
-    for _person, si in assignments:
-        counts[si] = counts.get(si, 0) + 1
+    on_slot: dict[int, list[str]] = {}
+    for person, si in assignments:
+        on_slot.setdefault(si, []).append(person)
     gaps = tuple(
-        Gap(si, slot.min - counts.get(si, 0), tuple(gap_reasons(problem, held, si, optimal)))
+        Gap(
+            si,
+            slot.min - len(on_slot.get(si, ())),
+            tuple(gap_reasons(problem, held, si, on_slot.get(si, []), optimal)),
+        )
         for si, slot in enumerate(problem.slots)
-        if counts.get(si, 0) < slot.min
+        if len(on_slot.get(si, ())) < slot.min
     )
     return Solution(
         status="optimal" if optimal else "feasible",

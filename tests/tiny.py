@@ -1,0 +1,84 @@
+"""Tiny solver problems built by hand, so each rule can be tested where it binds."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import solver
+from solver import Day, Person, Problem, Rules, ShiftType, Slot, Weights
+
+START = date(2026, 11, 2)  # a Monday
+DAY = ShiftType("D", "Day", "day")
+NIGHT = ShiftType("N", "On call", "on_call")
+
+
+def day_list(n: int) -> tuple[Day, ...]:
+    return tuple(
+        Day(START + timedelta(days=i), weekend=(START + timedelta(days=i)).weekday() >= 5)
+        for i in range(n)
+    )
+
+
+def slot(
+    day: int,
+    shift: str = "D",
+    lo: int = 1,
+    target: int | None = None,
+    hi: int | None = None,
+    start_hour: int = 9,
+    hours: int = 8,
+    **kw,
+) -> Slot:
+    target = lo if target is None else target
+    hi = target if hi is None else hi
+    start = datetime.combine(START + timedelta(days=day), datetime.min.time(), UTC)
+    start += timedelta(hours=start_hour)
+    return Slot(day, shift, start, start + timedelta(hours=hours), lo, target, hi, **kw)
+
+
+def person(pid: str, role: str = "amhp", shifts=("D", "N"), **kw) -> Person:
+    return Person(pid, pid.upper(), role, shift_types=frozenset(shifts), **kw)
+
+
+def problem(
+    slots,
+    people,
+    n_days: int | None = None,
+    rules: Rules | None = None,
+    weights: Weights | None = None,
+    **kw,
+) -> Problem:
+    n = n_days or (max(s.day for s in slots) + 1)
+    rules = rules or Rules()
+    if weights is not None:
+        rules = Rules(
+            rules.min_rest_hours,
+            rules.max_consecutive_duty_days,
+            rules.day_off_after_on_call,
+            rules.closure,
+            weights,
+        )
+    return Problem(day_list(n), (DAY, NIGHT), tuple(slots), tuple(people), rules, **kw)
+
+
+ONLY = Weights(
+    cover_minimum=10_000,
+    composition=5_000,
+    cover_target=0,
+    duty_fairness=0,
+    weekend_fairness=0,
+    night_fairness=0,
+    isolated_duty_day=0,
+    requests=1,
+)
+"""Only cover and composition count: isolates the rule under test from the others."""
+
+
+def run(p: Problem) -> solver.Solution:
+    sol = solver.solve(p, solver.SolveParams(time_limit=20, workers=2))
+    assert sol.status == "optimal", sol.status
+    return sol
+
+
+def costs(sol: solver.Solution, rule: str) -> int:
+    return sol.penalty_totals().get(rule, 0)
