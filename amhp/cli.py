@@ -30,7 +30,7 @@ INVALID = 2
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(message, markup=False, highlight=False)
+    typer.echo(message, err=True)  # plain: one error per line, never re-wrapped
     return typer.Exit(code)
 
 

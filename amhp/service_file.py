@@ -3,6 +3,7 @@ reported as ``file:line: field.path: message`` so a lead practitioner can fix it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,22 @@ class ServiceFileError(Exception):
         self.source = source
         self.errors = errors
         super().__init__("\n".join(e.format(source) for e in errors))
+
+
+class ServiceLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. Under YAML 1.1 a shift coded ON or a
+    wish of NO would silently become a boolean."""
+
+
+ServiceLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ServiceLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def format_path(loc: tuple) -> str:
@@ -68,8 +85,8 @@ def _line_for(lines: dict, loc: tuple) -> int | None:
 def parse_service(text: str, source: str = "<service>") -> ServiceDefinition:
     """Validate a service file's text; raise :class:`ServiceFileError` listing every problem."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=ServiceLoader)
+        data = yaml.load(text, Loader=ServiceLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
