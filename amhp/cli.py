@@ -103,11 +103,11 @@ def solve(
         text = (
             to_csv(result.export)
             if out.suffix == ".csv"
-            else json.dumps(result.export, indent=2, ensure_ascii=False)
+            else json.dumps(result.export, indent=2, ensure_ascii=False) + "\n"
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)  # never a half-written export
         console.print(f"wrote {out}")
     console.print(f"stored as draft rota version {result.version_id}")
