@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import solver
 from amhp.calendar import closure_key_days, closure_window
 from amhp.problem_builder import BuiltProblem
+from amhp.recovery import recovery_periods
+from amhp.workload import load_spread, person_loads
+from solver.workload import full_time_days
 
 FORMAT = "amhp-rota/1"
 
@@ -48,9 +52,6 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
     zone = ZoneInfo(service.service.timezone)
     assigned = solution.assigned()
     dates = [d.date for d in problem.days]
-    duty_dates: dict[str, set] = {}
-    for person, si in solution.assignments:
-        duty_dates.setdefault(person, set()).add(problem.slots[si].day)
     practitioners = {p.id: p for p in service.practitioners}
     locations = {loc.id: loc.name for loc in service.locations}
 
@@ -58,11 +59,13 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
         slot = problem.slots[si]
         return {"date": dates[slot.day].isoformat(), "shift": slot.shift}
 
+    loads = person_loads(service, problem, solution)
+    shadowing = solution.shadowing()
+    shadow_days = Counter(pid for pid, _slot in solution.shadows)
     people = []
     for person in problem.people:
         p = practitioners[person.id]
-        available = len(dates) - len(person.unavailable)
-        duty = len(duty_dates.get(person.id, ()))
+        load = loads[person.id]
         people.append(
             {
                 "id": person.id,
@@ -71,14 +74,32 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
                 "fte": person.fte,
                 "warranted_from": p.warranted_from.isoformat() if p.warranted_from else None,
                 "unavailable": [dates[i].isoformat() for i in sorted(person.unavailable)],
-                "duty_days": duty,
-                "available_days": available,
-                "duty_share": round(duty / available, 4) if available else 0.0,
-                "caseload_points": p.caseload.points if p.caseload else None,
+                "duty_days": load.duty_days,
+                "available_days": load.available_days,
+                "duty_share": round(load.duty_days / load.available_days, 4)
+                if load.available_days
+                else 0.0,
+                "weighted_duty_days": load.weighted_duty_days,
+                "caseload_points": load.caseload_points,
+                "total_load": load.total_load,
+                "caseload_protection": load.caseload_protection,
+                "caseload_cap": load.caseload_cap,
+                "shadow_days": shadow_days.get(person.id, 0),
                 "area": p.area,
                 "team": p.team,
+                "contract": p.contract.model_dump(mode="json") if p.contract else None,
             }
         )
+    recovery = [
+        {
+            "person": r.person,
+            "kind": r.kind,
+            "start": r.start.astimezone(zone).isoformat(),
+            "end": r.end.astimezone(zone).isoformat(),
+            "after": slot_ref(r.after),
+        }
+        for r in recovery_periods(problem, solution, zone)
+    ]
     return {
         "format": FORMAT,
         "service": service.service.id,
@@ -113,7 +134,7 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
                 "target": slot.target,
                 "max": slot.max,
                 "assigned": sorted(assigned.get(si, [])),
-                "shadows": [],
+                "shadows": sorted(shadowing.get(si, [])),
             }
             for si, slot in enumerate(problem.slots)
         ],
@@ -121,6 +142,15 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
             {**slot_ref(g.slot), "missing": g.missing, "reasons": list(g.reasons)}
             for g in solution.gaps
         ],
+        "recovery": recovery,
+        "costs": locum_costs(service, problem, solution),
+        "workload": {
+            "model": "caseload-share + weighted-duty / full-time-days, per FTE",
+            "full_time_days": full_time_days(problem),
+            "agreed_protection": service.rules.workload.agreed_protection,
+            "full_caseload_points": service.rules.workload.full_caseload_points,
+            "load_spread": load_spread(loads),
+        },
         "penalties": [
             {
                 "rule": p.rule,
@@ -131,6 +161,25 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
             }
             for p in solution.penalties
         ],
+    }
+
+
+def locum_costs(service, problem: solver.Problem, solution: solver.Solution) -> dict:
+    """Locum days and their cost in the period, by kind of contract."""
+    by_kind: dict[str, dict] = {}
+    people = {p.id: p for p in problem.people}
+    for pid, _si in solution.assignments:
+        person = people[pid]
+        if person.role != "locum":
+            continue
+        entry = by_kind.setdefault(person.locum_kind or "contracted", {"days": 0, "cost": 0.0})
+        entry["days"] += 1
+        entry["cost"] += person.day_rate or 0.0
+    return {
+        "locum_days": sum(e["days"] for e in by_kind.values()),
+        "locum_cost": round(sum(e["cost"] for e in by_kind.values()), 2),
+        "currency": service.rules.currency,
+        "by_kind": by_kind,
     }
 
 

@@ -39,7 +39,7 @@ class BuiltProblem:
     problem: solver.Problem
 
 
-def day_of(service: ServiceDefinition, day: date) -> solver.Day:
+def day_of(service: ServiceDefinition, day: date, zone: ZoneInfo) -> solver.Day:
     closure = service.rules.closure
     window = closure_window(closure, day) if closure else None
     return solver.Day(
@@ -48,7 +48,18 @@ def day_of(service: ServiceDefinition, day: date) -> solver.Day:
         bank_holiday=is_bank_holiday(service.service, day),
         closure=window is not None,
         key_day=bool(window) and day in closure_key_days(closure, window),
+        documentation=documentation_window(service, day, zone),
     )
+
+
+def documentation_window(
+    service: ServiceDefinition, day: date, zone: ZoneInfo
+) -> tuple[datetime, datetime] | None:
+    doc = service.rules.documentation
+    if doc is None:
+        return None
+    start = datetime.combine(day, doc.start, tzinfo=zone).astimezone(UTC)
+    return start, start + timedelta(hours=doc.hours)
 
 
 def cover_for(rules: list[CoverRule], shift: str, day: solver.Day) -> CoverRule | None:
@@ -118,12 +129,32 @@ def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> so
         history={"weekends": h.weekends, "nights": h.nights, "bank_holidays": h.bank_holidays},
         previous_key_days=frozenset(h.key_days),
         day_rate=p.contract.day_rate if p.contract else None,
+        locum_kind=p.contract.kind if p.role == "locum" and p.contract else None,
+        caseload_share=caseload_share(service, p),
     )
+
+
+def caseload_share(service: ServiceDefinition, p: Practitioner) -> float:
+    """Fraction of a full-time post the weighted caseload takes."""
+    if p.caseload is None:
+        return 0.0
+    return p.caseload.points / service.rules.workload.full_caseload_points
 
 
 def _rules(service: ServiceDefinition) -> solver.Rules:
     r = service.rules
+    t = r.trainees
     return solver.Rules(
+        trainees=solver.Trainees(
+            t.shadow_days_per_month,
+            t.mentor_min_months,
+            t.newly_warranted_weeks,
+            t.max_shadows_per_slot,
+        ),
+        max_on_calls_per_month=r.max_on_calls_per_month,
+        max_weekend_days_per_month=r.max_weekend_days_per_month,
+        preferred_block_days=r.preferred_block_days,
+        balance_caseload=r.workload.balance_caseload,
         min_rest_hours=r.min_rest_hours,
         max_consecutive_duty_days=r.max_consecutive_duty_days,
         day_off_after_on_call=r.day_off_after_on_call,
@@ -137,7 +168,7 @@ def _rules(service: ServiceDefinition) -> solver.Rules:
 def build_problem(service: ServiceDefinition, period: Period) -> BuiltProblem:
     zone = ZoneInfo(service.service.timezone)
     dates = period.dates()
-    days = tuple(day_of(service, d) for d in dates)
+    days = tuple(day_of(service, d, zone) for d in dates)
     slots = []
     for di, day in enumerate(days):
         for shift in service.shift_types:
@@ -169,7 +200,15 @@ def build_problem(service: ServiceDefinition, period: Period) -> BuiltProblem:
         solver.FixedCell(f.person, index[f.date], f.shift) for f in service.fixed if f.date in index
     )
     shift_types = tuple(
-        solver.ShiftType(s.code, s.name, s.kind, s.area, s.hours or s.duration_hours, s.weight)
+        solver.ShiftType(
+            s.code,
+            s.name,
+            s.kind,
+            s.area,
+            s.hours or s.duration_hours,
+            s.weight,
+            documentation=s.earns_documentation and service.rules.documentation is not None,
+        )
         for s in service.shift_types
     )
     problem = solver.Problem(

@@ -69,6 +69,15 @@ class ShiftTypeDef(Strict):
     kind: Literal["day", "on_call"] = "day"
     hours: float | None = Field(default=None, gt=0, le=24)
     weight: float = Field(default=1.0, ge=0)
+    # Documentation time follows the last day of a block of this shift
+    # (default: day shifts yes, on-calls no; on-calls earn a rest day instead).
+    documentation_after: bool | None = None
+
+    @property
+    def earns_documentation(self) -> bool:
+        if self.documentation_after is None:
+            return self.kind == "day"
+        return self.documentation_after
 
     _clock = field_validator("start", "end", mode="before")(_parse_clock)
 
@@ -126,6 +135,10 @@ class WeightSettings(Strict):
     weekend_fairness: int = Field(default=100, ge=0)
     night_fairness: int = Field(default=100, ge=0)
     isolated_duty_day: int = Field(default=40, ge=0)
+    short_block: int = Field(default=10, ge=0)
+    bank_holiday_fairness: int = Field(default=100, ge=0)
+    shadow_days: int = Field(default=150, ge=0)
+    sessional_locum: int = Field(default=1_000, ge=0)
     requests: int = Field(default=1, ge=0)
 
 
@@ -142,11 +155,42 @@ class ClosureSettings(Strict):
     max_key_days_per_person: int = Field(default=1, ge=0)
 
 
+class TraineeSettings(Strict):
+    shadow_days_per_month: int = Field(default=4, ge=0, le=31)
+    mentor_min_months: int = Field(default=12, ge=0)
+    newly_warranted_weeks: int = Field(default=8, ge=0)
+    max_shadows_per_slot: int = Field(default=1, ge=0)
+
+
+class DocumentationSettings(Strict):
+    """Documentation time on the next working morning after a block."""
+
+    hours: float = Field(default=2.5, gt=0, le=8)
+    start: time = time(9, 0)
+
+    _clock = field_validator("start", mode="before")(_parse_clock)
+
+
+class WorkloadSettings(Strict):
+    """The protected-caseload workload model (docs/workload-model.md)."""
+
+    full_caseload_points: float = Field(default=30.0, gt=0)
+    agreed_protection: float = Field(default=0.25, ge=0, lt=1)
+    balance_caseload: bool = True
+
+
 class RuleSettings(Strict):
     min_rest_hours: float = Field(default=11, ge=0, le=48)
     max_consecutive_duty_days: int = Field(default=3, ge=1, le=14)
     day_off_after_on_call: bool = True
     closure: ClosureSettings | None = Field(default_factory=ClosureSettings)
+    max_on_calls_per_month: int | None = Field(default=10, ge=0)
+    max_weekend_days_per_month: int | None = Field(default=6, ge=0)
+    preferred_block_days: int = Field(default=3, ge=1, le=14)
+    documentation: DocumentationSettings | None = Field(default_factory=DocumentationSettings)
+    trainees: TraineeSettings = Field(default_factory=TraineeSettings)
+    workload: WorkloadSettings = Field(default_factory=WorkloadSettings)
+    currency: str = "GBP"
     weights: WeightSettings = Field(default_factory=WeightSettings)
 
 

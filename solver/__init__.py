@@ -18,6 +18,7 @@ from solver.problem import (
     Rules,
     ShiftType,
     Slot,
+    Trainees,
     Weights,
 )
 from solver.soft_rules import SOFT_RULES
@@ -43,6 +44,7 @@ __all__ = [
     "Slot",
     "Solution",
     "SolveParams",
+    "Trainees",
     "Weights",
     "build_model",
     "does_shift",

@@ -22,18 +22,31 @@ def does_shift(person: Person, slot: Slot) -> bool:
     return slot.shift in person.shift_types
 
 
-def static_unavailability(problem: Problem, person: Person, slot: Slot) -> str | None:
+def static_unavailability(
+    problem: Problem, person: Person, slot: Slot, as_shadow: bool = False
+) -> str | None:
     """Why a person who does this shift type cannot take this slot, before any
-    other duty is considered; ``None`` when nothing static stands in the way."""
+    other duty is considered; ``None`` when nothing static stands in the way.
+    ``as_shadow`` asks about attending supernumerary, where warranting is not needed."""
     day = problem.days[slot.day]
     if slot.day in person.unavailable:
         return person.unavailable[slot.day]
     shift = problem.shift_type(slot.shift)
     if shift.area and person.area and shift.area != person.area:
         return f"based in {person.area}, shift is in {shift.area}"
-    if not person.counts_on(day.date):
+    if not as_shadow and not person.counts_on(day.date):
         return f"not warranted until {person.warranted_from.isoformat()}"
     return None
+
+
+def may_shadow(problem: Problem, person: Person, slot: Slot) -> bool:
+    """Trainees before their warranting date attend day shifts supernumerary."""
+    return (
+        person.role == "trainee"
+        and problem.rules.trainees.shadow_days_per_month > 0
+        and not person.counts_on(problem.days[slot.day].date)
+        and problem.shift_type(slot.shift).kind == "day"
+    )
 
 
 class Excluder(Protocol):
@@ -43,10 +56,14 @@ class Excluder(Protocol):
 
 
 def exclusion_reason(
-    problem: Problem, person: Person, slot: Slot, rules: Iterable[Excluder]
+    problem: Problem,
+    person: Person,
+    slot: Slot,
+    rules: Iterable[Excluder],
+    as_shadow: bool = False,
 ) -> str | None:
     """Static unavailability, or a hard rule that rules the pair out whatever else happens."""
-    return static_unavailability(problem, person, slot) or next(
+    return static_unavailability(problem, person, slot, as_shadow) or next(
         (r for rule in rules if (r := rule.excludes(problem, person, slot))), None
     )
 
@@ -67,37 +84,56 @@ class PenaltyTerm:
 
 @dataclass
 class ModelContext:
+    """``x`` holds counted assignments, ``y`` supernumerary shadow attendance; both
+    are *presence*, which the hard rules on a person's days (one duty a day, rest,
+    blocks, closure caps) see alike. Cover and fairness count ``x`` only."""
+
     problem: Problem
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    # x[(person index, slot index)] exists only for candidate pairs.
-    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    terms: list[PenaltyTerm] = field(default_factory=list)
     excluders: tuple[Excluder, ...] = ()
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    y: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    terms: list[PenaltyTerm] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.present: dict[tuple[int, int], cp_model.IntVar] = {}
         self.by_person_day: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self.by_slot: dict[int, list[int]] = defaultdict(list)
         self.by_person: dict[int, list[int]] = defaultdict(list)
-        for si, slot in enumerate(self.problem.slots):
-            for pi, person in enumerate(self.problem.people):
-                if does_shift(person, slot) and not exclusion_reason(
-                    self.problem, person, slot, self.excluders
-                ):
-                    self.x[pi, si] = self.model.new_bool_var(f"x_{person.id}_{si}")
-                    self.by_person_day[pi, slot.day].append(si)
+        self.by_slot: dict[int, list[int]] = defaultdict(list)
+        self.shadows_by_slot: dict[int, list[int]] = defaultdict(list)
+        problem = self.problem
+        for si, slot in enumerate(problem.slots):
+            for pi, person in enumerate(problem.people):
+                if not does_shift(person, slot):
+                    continue
+                if not exclusion_reason(problem, person, slot, self.excluders):
+                    var = self.x[pi, si] = self.model.new_bool_var(f"x_{person.id}_{si}")
                     self.by_slot[si].append(pi)
-                    self.by_person[pi].append(si)
+                elif may_shadow(problem, person, slot) and not exclusion_reason(
+                    problem, person, slot, self.excluders, as_shadow=True
+                ):
+                    var = self.y[pi, si] = self.model.new_bool_var(f"y_{person.id}_{si}")
+                    self.shadows_by_slot[si].append(pi)
+                else:
+                    continue
+                self.present[pi, si] = var
+                self.by_person_day[pi, slot.day].append(si)
+                self.by_person[pi].append(si)
         self._duty: dict[tuple[int, int], cp_model.LinearExprT] = {}
 
     def duty(self, pi: int, day: int) -> cp_model.LinearExprT:
-        """1 when the person has any duty that day (one_duty_per_day keeps it 0/1)."""
+        """1 when the person is present on any shift that day (0/1 by one_duty_per_day)."""
         key = (pi, day)
         if key not in self._duty:
-            self._duty[key] = sum(self.x[pi, si] for si in self.by_person_day.get(key, ()))
+            self._duty[key] = sum(self.present[pi, si] for si in self.by_person_day.get(key, ()))
         return self._duty[key]
 
     def duty_days(self, pi: int, days) -> cp_model.LinearExprT:
         return sum(self.duty(pi, d) for d in days)
+
+    def counted(self, pi: int) -> list[int]:
+        """Slots where the person would count towards cover."""
+        return [si for si in self.by_person[pi] if (pi, si) in self.x]
 
     def penalise(self, term: PenaltyTerm) -> None:
         if term.weight > 0:

@@ -45,7 +45,7 @@ class OneDutyPerDay(HardRule):
     def post(self, ctx: ModelContext) -> None:
         for (pi, _day), slots in ctx.by_person_day.items():
             if len(slots) > 1:
-                ctx.model.add_at_most_one(ctx.x[pi, si] for si in slots)
+                ctx.model.add_at_most_one(ctx.present[pi, si] for si in slots)
 
     def blocks(self, problem, held, pi, si, occupants):
         day = problem.slots[si].day
@@ -78,7 +78,8 @@ class MinRestHours(HardRule):
                     if b.start >= a.end + timedelta(hours=problem.rules.min_rest_hours):
                         break
                     if a.day != b.day:  # same-day pairs are one_duty_per_day's job
-                        ctx.model.add_bool_or([ctx.x[pi, si].Not(), ctx.x[pi, sj].Not()])
+                        pair = (ctx.present[pi, si], ctx.present[pi, sj])
+                        ctx.model.add_bool_or([pair[0].Not(), pair[1].Not()])
 
     def blocks(self, problem, held, pi, si, occupants):
         slot = problem.slots[si]
@@ -137,7 +138,7 @@ class DayOffAfterOnCall(HardRule):
             ]
             for a in on_calls:
                 for b in following:
-                    ctx.model.add_bool_or([ctx.x[pi, a].Not(), ctx.x[pi, b].Not()])
+                    ctx.model.add_bool_or([ctx.present[pi, a].Not(), ctx.present[pi, b].Not()])
 
     def blocks(self, problem, held, pi, si, occupants):
         slot = problem.slots[si]
@@ -256,6 +257,198 @@ class ChristmasKeyDays(HardRule):
         return None
 
 
+class ShadowBesideExperienced(HardRule):
+    """A trainee's shadow day is beside an AMHP warranted for long enough, and a
+    slot takes only so many shadows."""
+
+    name = "shadow_beside_experienced"
+    description = "Shadow days only beside an experienced AMHP; few shadows per slot."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        rules = problem.rules.trainees
+        for si, trainees in ctx.shadows_by_slot.items():
+            day = problem.days[problem.slots[si].day].date
+            mentors = [
+                ctx.x[pi, si]
+                for pi in ctx.by_slot.get(si, ())
+                if problem.people[pi].warranted_for(day, rules.mentor_min_months)
+                and problem.people[pi].role != "trainee"
+            ]
+            for pi in trainees:
+                ctx.model.add(ctx.y[pi, si] <= sum(mentors))
+            ctx.model.add(sum(ctx.y[pi, si] for pi in trainees) <= rules.max_shadows_per_slot)
+
+
+class NewlyWarrantedSupport(HardRule):
+    """For their first weeks the newly warranted are never alone on a shift and
+    never paired only with others as new as themselves."""
+
+    name = "newly_warranted_support"
+    description = "Newly warranted AMHPs always work beside an established colleague."
+
+    def _new(self, problem: Problem, person: Person, slot: Slot) -> bool:
+        weeks = problem.rules.trainees.newly_warranted_weeks
+        return person.newly_warranted_on(problem.days[slot.day].date, weeks)
+
+    def excludes(self, problem, person, slot):
+        if slot.max < 2 and self._new(problem, person, slot):
+            return "newly warranted: may not work a single-person shift"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        people, slots = ctx.problem.people, ctx.problem.slots
+        for si, pis in ctx.by_slot.items():
+            new = [pi for pi in pis if self._new(ctx.problem, people[pi], slots[si])]
+            if not new:
+                continue
+            established = sum(ctx.x[pi, si] for pi in pis if pi not in new)
+            for pi in new:
+                ctx.model.add(ctx.x[pi, si] <= established)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        if not self._new(problem, problem.people[pi], slot):
+            return None
+        by_id = {p.id: p for p in problem.people}
+        if all(self._new(problem, by_id[o], slot) for o in occupants):
+            return "newly warranted: no established colleague on the shift"
+        return None
+
+
+class DocumentationTime(HardRule):
+    """After the last day of a hub block, the next working morning holds
+    documentation time; no duty may overlap it. Only a first day back after days
+    away can clash (the day straight after a block is off by definition)."""
+
+    name = "documentation_time"
+    description = "Documentation time after a hub block is never double-booked."
+
+    def applies(self, problem):
+        return any(s.documentation for s in problem.shift_types)
+
+    def post(self, ctx: ModelContext) -> None:
+        for pi, day, first_back in self._clashes(ctx.problem, ctx.by_person):
+            hub = sum(
+                ctx.present[pi, s]
+                for s in ctx.by_person_day.get((pi, day), ())
+                if ctx.problem.shift_type(ctx.problem.slots[s].shift).documentation
+            )
+            for t in first_back:
+                ctx.model.add(hub + ctx.present[pi, t] <= 1)
+
+    def _clashes(self, problem: Problem, by_person):
+        """(person, block-end day, slots on their next working day overlapping the window)."""
+        n = len(problem.days)
+        for pi, slots in by_person.items():
+            person = problem.people[pi]
+            days = {problem.slots[s].day for s in slots}
+            for d in sorted(days):
+                e = next_working_day(person, d, n)
+                window = problem.days[e].documentation if e is not None else None
+                if e is None or e == d + 1 or window is None:
+                    continue
+                first_back = [
+                    s
+                    for s in slots
+                    if problem.slots[s].day == e
+                    and problem.slots[s].start < window[1]
+                    and window[0] < problem.slots[s].end
+                ]
+                if first_back:
+                    yield pi, d, first_back
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        person = problem.people[pi]
+        for other in held:
+            o = problem.slots[other]
+            if not problem.shift_type(o.shift).documentation:
+                continue
+            e = next_working_day(person, o.day, len(problem.days))
+            window = problem.days[e].documentation if e is not None else None
+            if (
+                e == slot.day
+                and e != o.day + 1
+                and window
+                and slot.start < window[1]
+                and window[0] < slot.end
+            ):
+                return f"documentation time after {_fmt(problem, o)}"
+        return None
+
+
+def next_working_day(person: Person, day: int, n_days: int) -> int | None:
+    """The person's first date after ``day`` that is not marked unavailable."""
+    for e in range(day + 1, n_days):
+        if e not in person.unavailable:
+            return e
+    return None
+
+
+class _PerMonthCap(HardRule):
+    """At most N counted dates of a kind per person per calendar month."""
+
+    setting = ""
+
+    def cap(self, problem: Problem) -> int | None:
+        return getattr(problem.rules, self.setting)
+
+    def counts(self, problem: Problem, slot: Slot) -> bool:
+        raise NotImplementedError
+
+    def applies(self, problem):
+        return self.cap(problem) is not None
+
+    def post(self, ctx: ModelContext) -> None:
+        problem, cap = ctx.problem, self.cap(ctx.problem)
+        for pi, slots in ctx.by_person.items():
+            months: dict[tuple[int, int], list] = {}
+            for si in slots:
+                if self.counts(problem, problem.slots[si]):
+                    d = problem.days[problem.slots[si].day].date
+                    months.setdefault((d.year, d.month), []).append(ctx.present[pi, si])
+            for month_vars in months.values():
+                if len(month_vars) > cap:
+                    ctx.model.add(sum(month_vars) <= cap)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        if not self.counts(problem, slot):
+            return None
+        d = problem.days[slot.day].date
+        same = [
+            s
+            for s in held
+            if self.counts(problem, problem.slots[s])
+            and problem.days[problem.slots[s].day].date.strftime("%Y%m") == d.strftime("%Y%m")
+        ]
+        cap = self.cap(problem)
+        if len(same) >= cap:
+            return f"already {cap} {self.unit} this month"
+        return None
+
+
+class MaxOnCallsPerMonth(_PerMonthCap):
+    name = "max_on_calls_per_month"
+    description = "At most this many on-call shifts per person per month."
+    setting = "max_on_calls_per_month"
+    unit = "on-calls"
+
+    def counts(self, problem, slot):
+        return problem.shift_type(slot.shift).kind == "on_call"
+
+
+class MaxWeekendDaysPerMonth(_PerMonthCap):
+    name = "max_weekend_days_per_month"
+    description = "At most this many weekend duty days per person per month."
+    setting = "max_weekend_days_per_month"
+    unit = "weekend days"
+
+    def counts(self, problem, slot):
+        return problem.days[slot.day].weekend
+
+
 class FixedCells(HardRule):
     name = "fixed_cells"
     description = "Cells fixed by the lead practitioner stay as fixed."
@@ -266,10 +459,10 @@ class FixedCells(HardRule):
         slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
         for cell in problem.fixed:
             key = (index[cell.person], slot_index.get((cell.day, cell.shift), -1))
-            if key not in ctx.x:
+            if key not in ctx.present:
                 # The builder validates fixed cells; reaching here is a programming error.
                 raise ValueError(f"fixed cell {cell} is not a possible assignment")
-            ctx.model.add(ctx.x[key] == 1)
+            ctx.model.add(ctx.present[key] == 1)
 
 
 HARD_RULES: tuple[HardRule, ...] = (
@@ -281,5 +474,10 @@ HARD_RULES: tuple[HardRule, ...] = (
     NoLocumOnlyShift(),
     ClosureDays(),
     ChristmasKeyDays(),
+    ShadowBesideExperienced(),
+    NewlyWarrantedSupport(),
+    DocumentationTime(),
+    MaxOnCallsPerMonth(),
+    MaxWeekendDaysPerMonth(),
     FixedCells(),
 )

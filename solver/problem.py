@@ -10,7 +10,7 @@ from contradictory data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 class ProblemError(ValueError):
@@ -29,6 +29,8 @@ class Day:
     bank_holiday: bool = False
     closure: bool = False
     key_day: bool = False
+    # Documentation time window on this date (local morning as instants), if any.
+    documentation: tuple[datetime, datetime] | None = None
 
     @property
     def holiday_like(self) -> bool:
@@ -44,6 +46,8 @@ class ShiftType:
     area: str | None = None
     hours: float = 8.0
     weight: float = 1.0
+    # Whether the last day of a block on this shift earns documentation time.
+    documentation: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("day", "on_call"):
@@ -104,12 +108,13 @@ class Person:
     shift_types: frozenset[str] = frozenset()
     warranted_from: date | None = None
     unavailable: dict[int, str] = field(default_factory=dict)
-    # Load factor < 1 for heavier caseloads: fewer expected rota days.
-    duty_factor: float = 1.0
+    # Fraction of a full-time post the weighted caseload takes (workload model).
+    caseload_share: float = 0.0
     history: dict[str, float] = field(default_factory=dict)
     # Key days worked in earlier closures: the same key day is not given next year.
     previous_key_days: frozenset[date] = frozenset()
     day_rate: float | None = None
+    locum_kind: str | None = None  # "contracted" (paid anyway) or "sessional" (per day)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -117,9 +122,32 @@ class Person:
         if not 0 < self.fte <= 1.0:
             raise ProblemError(f"person {self.id}: fte must be in (0, 1], got {self.fte}")
 
+    @property
+    def sessional(self) -> bool:
+        """Sessional locums close gaps only: no fair share, a cost per day."""
+        return self.role == "locum" and self.locum_kind == "sessional"
+
     def counts_on(self, day: date) -> bool:
         """Whether duty on ``day`` counts towards cover (trainees only once warranted)."""
         return self.warranted_from is None or day >= self.warranted_from
+
+    def warranted_for(self, day: date, months: int) -> bool:
+        """Warranted for at least ``months`` whole months on ``day`` (unknown: yes)."""
+        if self.warranted_from is None:
+            return self.role != "trainee"
+        wf = self.warranted_from
+        y, m = divmod(wf.month - 1 + months, 12)
+        year, month = wf.year + y, m + 1
+        for d in (wf.day, 30, 29, 28):
+            try:
+                return day >= date(year, month, d)
+            except ValueError:
+                continue
+        raise AssertionError("unreachable")
+
+    def newly_warranted_on(self, day: date, weeks: int) -> bool:
+        wf = self.warranted_from
+        return wf is not None and wf <= day < wf + timedelta(weeks=weeks)
 
 
 @dataclass(frozen=True)
@@ -151,6 +179,10 @@ class Weights:
     weekend_fairness: int = 100
     night_fairness: int = 100
     isolated_duty_day: int = 40
+    short_block: int = 10
+    bank_holiday_fairness: int = 100
+    shadow_days: int = 150
+    sessional_locum: int = 1_000
     requests: int = 1
 
 
@@ -163,6 +195,16 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class Trainees:
+    """Shadowing before warranting; support for the newly warranted after."""
+
+    shadow_days_per_month: int = 4
+    mentor_min_months: int = 12
+    newly_warranted_weeks: int = 8
+    max_shadows_per_slot: int = 1
+
+
+@dataclass(frozen=True)
 class Rules:
     """Resolved rule settings for one problem (defaults from DOMAIN.md)."""
 
@@ -170,6 +212,12 @@ class Rules:
     max_consecutive_duty_days: int = 3
     day_off_after_on_call: bool = True
     closure: Closure | None = field(default_factory=Closure)
+    trainees: Trainees = field(default_factory=Trainees)
+    max_on_calls_per_month: int | None = 10
+    max_weekend_days_per_month: int | None = 6
+    preferred_block_days: int = 3
+    # Balance rota duty against weighted caseloads (False: a flat rota by FTE only).
+    balance_caseload: bool = True
     weights: Weights = field(default_factory=Weights)
 
 

@@ -5,11 +5,14 @@ and a shortfall becomes a reported gap instead of an infeasible model.
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Callable
 
+from solver.blocks import duty_blocks, inside_horizon
 from solver.context import ModelContext, PenaltyTerm
 from solver.problem import Problem, Slot
+from solver.workload import balanced_weights, split_targets
 
 
 class SoftRule:
@@ -99,25 +102,6 @@ class Composition(SoftRule):
                 )
 
 
-def fair_shares(ctx: ModelContext, counts: Callable[[Slot], bool]) -> dict[int, float]:
-    """Each person's fair share of the counted slots' target cover.
-
-    Every slot's target is split among the people who could take it in proportion to
-    FTE times duty factor, then summed per person; so leave, part-time patterns and
-    separate pools (hub vs crisis) all lower or raise expectations where they should.
-    """
-    people = ctx.problem.people
-    share: dict[int, float] = dict.fromkeys(ctx.by_person, 0.0)
-    for si, pis in ctx.by_slot.items():
-        slot = ctx.problem.slots[si]
-        if not counts(slot) or not pis:
-            continue
-        total = sum(people[pi].fte * people[pi].duty_factor for pi in pis)
-        for pi in pis:
-            share[pi] += slot.target * people[pi].fte * people[pi].duty_factor / total
-    return share
-
-
 def convex_deviation(ctx: ModelContext, name: str, count, n_max: int, target: float):
     """Cost var equal to the squared distance (in days) of ``count`` from the band
     [floor(target), ceil(target)], posted as secant cuts so the LP relaxation is the
@@ -133,20 +117,30 @@ def convex_deviation(ctx: ModelContext, name: str, count, n_max: int, target: fl
 
 
 class _FairnessRule(SoftRule):
-    """Spread a kind of duty evenly, relative to FTE, availability and history."""
+    """Spread a kind of duty evenly, relative to FTE, availability and history.
+
+    Each counted slot's target is split among the people who could take it (see
+    solver.workload), so leave, part-time patterns and separate pools (hub vs
+    crisis) lower or raise each person's expectation where they should. Sessional
+    locums have no share: they only close gaps."""
 
     unit = "duty days"
-    history_key = ""
+    history_keys: tuple[str, ...] = ()
 
     def counts(self, problem: Problem, slot: Slot) -> bool:
         raise NotImplementedError
 
+    def split_weights(self, ctx: ModelContext, pool: list[int]) -> dict[int, float]:
+        return {pi: ctx.problem.people[pi].fte for pi in pool}
+
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
-        shares = fair_shares(ctx, lambda s: self.counts(problem, s))
+        pool = [pi for pi in ctx.by_person if not problem.people[pi].sessional]
+        counts = lambda s: self.counts(problem, s)  # noqa: E731
+        shares = split_targets(problem, ctx.by_slot, self.split_weights(ctx, pool), counts)
         catch_up = self._history_catch_up(ctx, shares)
         for pi, share in shares.items():
-            counted = [si for si in ctx.by_person[pi] if self.counts(problem, problem.slots[si])]
+            counted = [si for si in ctx.counted(pi) if self.counts(problem, problem.slots[si])]
             n_days = len({problem.slots[si].day for si in counted})
             if not n_days:
                 continue
@@ -165,35 +159,38 @@ class _FairnessRule(SoftRule):
             )
 
     def _history_catch_up(self, ctx: ModelContext, shares: dict[int, float]) -> dict[int, float]:
-        """Earlier months' imbalance: who did more than their share does less now."""
-        if not self.history_key:
+        """Earlier months' imbalance: who did more than their FTE share does less now."""
+        if not self.history_keys:
             return {}
         people = ctx.problem.people
+
+        def done(pi: int) -> float:
+            return sum(people[pi].history.get(k, 0.0) for k in self.history_keys)
+
         pool = [pi for pi, s in shares.items() if s > 0]
-        total_hist = sum(people[pi].history.get(self.history_key, 0.0) for pi in pool)
-        weight = sum(people[pi].fte * people[pi].duty_factor for pi in pool)
-        if not pool or total_hist == 0 or weight == 0:
+        total = sum(done(pi) for pi in pool)
+        fte = sum(people[pi].fte for pi in pool)
+        if not pool or total == 0:
             return {}
-        return {
-            pi: total_hist * people[pi].fte * people[pi].duty_factor / weight
-            - people[pi].history.get(self.history_key, 0.0)
-            for pi in pool
-        }
+        return {pi: total * people[pi].fte / fte - done(pi) for pi in pool}
 
 
 class DutyFairness(_FairnessRule):
     name = "duty_fairness"
-    description = "Duty days spread by FTE, availability and caseload weighting."
+    description = "Duty days spread so total load (caseload plus rota) is even across FTE."
 
     def counts(self, problem, slot):
         return True
+
+    def split_weights(self, ctx, pool):
+        return balanced_weights(ctx.problem, ctx.by_slot, pool)
 
 
 class WeekendFairness(_FairnessRule):
     name = "weekend_fairness"
     description = "Weekend duty days spread evenly, counting earlier months."
     unit = "weekend days"
-    history_key = "weekends"
+    history_keys = ("weekends",)
 
     def counts(self, problem, slot):
         return problem.days[slot.day].weekend
@@ -203,10 +200,20 @@ class NightFairness(_FairnessRule):
     name = "night_fairness"
     description = "On-call nights spread evenly, counting earlier months."
     unit = "on-call nights"
-    history_key = "nights"
+    history_keys = ("nights",)
 
     def counts(self, problem, slot):
         return problem.shift_type(slot.shift).kind == "on_call"
+
+
+class BankHolidayFairness(_FairnessRule):
+    name = "bank_holiday_fairness"
+    description = "Bank-holiday and closure duty spread evenly, counting earlier years."
+    unit = "bank-holiday/closure days"
+    history_keys = ("bank_holidays", "closure_days")
+
+    def counts(self, problem, slot):
+        return problem.days[slot.day].holiday_like
 
 
 class IsolatedDutyDay(SoftRule):
@@ -217,23 +224,115 @@ class IsolatedDutyDay(SoftRule):
         problem = ctx.problem
         if problem.rules.max_consecutive_duty_days < 2:
             return
-        n = len(problem.days)
-        for pi in ctx.by_person:
-            days = sorted({problem.slots[si].day for si in ctx.by_person[pi]})
-            for d in days:
-                iso = ctx.model.new_bool_var(f"iso_{pi}_{d}")
-                before = ctx.duty(pi, d - 1) if d > 0 else 0
-                after = ctx.duty(pi, d + 1) if d < n - 1 else 0
-                ctx.model.add(iso >= ctx.duty(pi, d) - before - after)
+        for pi, blocks in duty_blocks(ctx).items():
+            for (d, length), var in blocks.items():
+                if length == 1 and inside_horizon(ctx, d, length):
+                    ctx.penalise(
+                        PenaltyTerm(
+                            self.name,
+                            var,
+                            self.weight(problem),
+                            person=problem.people[pi].id,
+                            detail=f"single duty day on {problem.days[d].date.isoformat()}",
+                        )
+                    )
+
+
+class ShortBlock(SoftRule):
+    """Duty blocks shorter than the preferred length (3 by default) cost a little
+    per block; single days cost more again through isolated_duty_day."""
+
+    name = "short_block"
+    description = "Duty blocks shorter than the preferred block length."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        preferred = min(problem.rules.preferred_block_days, problem.rules.max_consecutive_duty_days)
+        if preferred < 2:
+            return
+        for pi, blocks in duty_blocks(ctx).items():
+            for (d, length), var in blocks.items():
+                if length < preferred and inside_horizon(ctx, d, length):
+                    ctx.penalise(
+                        PenaltyTerm(
+                            self.name,
+                            var,
+                            self.weight(problem),
+                            person=problem.people[pi].id,
+                            detail=f"{length}-day block from {problem.days[d].date.isoformat()}"
+                            f" (preferred {preferred})",
+                        )
+                    )
+
+
+class ShadowDays(SoftRule):
+    """Trainees get their shadow days each month before warranting, prorated for
+    the part of the month before their warranting date."""
+
+    name = "shadow_days"
+    description = "Trainees shadow the target number of days per month before warranting."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        per_month = problem.rules.trainees.shadow_days_per_month
+        for pi in {pi for (pi, _si) in ctx.y}:
+            person = problem.people[pi]
+            months: dict[tuple[int, int], list] = {}
+            for (p, si), var in ctx.y.items():
+                if p == pi:
+                    d = problem.days[problem.slots[si].day].date
+                    months.setdefault((d.year, d.month), []).append(var)
+            for (year, month), shadow_vars in months.items():
+                days = [
+                    d.date for d in problem.days if (d.date.year, d.date.month) == (year, month)
+                ]
+                before = sum(1 for d in days if not person.counts_on(d))
+                target = min(round(per_month * before / _days_in_month(year, month)), per_month)
+                if target <= 0:
+                    continue
+                short = _shortfall(ctx, f"shadow_{pi}_{year}_{month}", target, sum(shadow_vars))
                 ctx.penalise(
                     PenaltyTerm(
                         self.name,
-                        iso,
+                        short,
                         self.weight(problem),
-                        person=problem.people[pi].id,
-                        detail=f"single duty day on {problem.days[d].date.isoformat()}",
+                        person=person.id,
+                        detail=lambda v, t=target, m=f"{year}-{month:02d}": (
+                            f"{t - v} of {t} shadow days in {m}"
+                        ),
                     )
                 )
+
+
+def _days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+class SessionalLocum(SoftRule):
+    """A sessional locum costs a fixed amount per day plus their day rate, above a
+    missed target but far below a gap: used only where a gap would remain, and the
+    cheapest first."""
+
+    name = "sessional_locum"
+    description = "Sessional locum days, each costing the base weight plus the day rate."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        for pi in ctx.by_person:
+            person = problem.people[pi]
+            if not person.sessional:
+                continue
+            rate = person.day_rate or 0.0
+            days = sum(ctx.x[pi, si] for si in ctx.counted(pi))
+            ctx.penalise(
+                PenaltyTerm(
+                    self.name,
+                    days,
+                    self.weight(problem) + round(rate),
+                    person=person.id,
+                    detail=lambda n, r=rate: f"{n} sessional days at {r:g} a day",
+                )
+            )
 
 
 class Requests(SoftRule):
@@ -250,7 +349,7 @@ class Requests(SoftRule):
                 for si in ctx.by_person_day.get((pi, req.day), ())
                 if req.shift is None or problem.slots[si].shift == req.shift
             ]
-            on = sum(ctx.x[pi, si] for si in slots)
+            on = sum(ctx.present[pi, si] for si in slots)
             what = req.shift or "duty"
             when = problem.days[req.day].date.isoformat()
             expr = (1 - on) if req.want else on
@@ -274,6 +373,10 @@ SOFT_RULES: tuple[SoftRule, ...] = (
     DutyFairness(),
     WeekendFairness(),
     NightFairness(),
+    BankHolidayFairness(),
     IsolatedDutyDay(),
+    ShortBlock(),
+    ShadowDays(),
+    SessionalLocum(),
     Requests(),
 )

@@ -41,6 +41,7 @@ class Solution:
     bound: float
     wall_time: float
     assignments: tuple[tuple[str, int], ...] = ()  # (person id, slot index)
+    shadows: tuple[tuple[str, int], ...] = ()  # supernumerary, never counted
     penalties: tuple[Penalty, ...] = ()
     gaps: tuple[Gap, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
@@ -49,6 +50,12 @@ class Solution:
         """People assigned per slot index, in the order the solver listed them."""
         out: dict[int, list[str]] = defaultdict(list)
         for person, slot in self.assignments:
+            out[slot].append(person)
+        return out
+
+    def shadowing(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = defaultdict(list)
+        for person, slot in self.shadows:
             out[slot].append(person)
         return out
 

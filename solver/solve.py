@@ -77,6 +77,7 @@ def solve(
         "variables": len(ctx.model.proto.variables),
         "constraints": len(ctx.model.proto.constraints),
         "assignment_vars": len(ctx.x),
+        "shadow_vars": len(ctx.y),
     }
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Only contradictory hard input (fixed cells) or a tiny time limit lands here.
@@ -92,8 +93,11 @@ def _read_solution(
     assignments = tuple(
         (problem.people[pi].id, si) for (pi, si), var in ctx.x.items() if solver.value(var)
     )
+    shadows = tuple(
+        (problem.people[pi].id, si) for (pi, si), var in ctx.y.items() if solver.value(var)
+    )
     held: dict[str, set[int]] = {}
-    for person, si in assignments:
+    for person, si in assignments + shadows:
         held.setdefault(person, set()).add(si)
     penalties = tuple(p for t in ctx.terms if (p := _penalty(solver, t)) is not None)
     on_slot: dict[int, list[str]] = {}
@@ -114,6 +118,7 @@ def _read_solution(
         bound=solver.best_objective_bound,
         wall_time=wall,
         assignments=assignments,
+        shadows=shadows,
         penalties=penalties,
         gaps=gaps,
         stats=stats,

@@ -104,6 +104,16 @@ def check_rota(doc: dict) -> list[str]:
         actual = len({s["date"] for s in held.get(pid, []) if pid in s["assigned"]})
         if person["duty_days"] != actual:
             bad(f"{pid}: duty_days {person['duty_days']} but holds {actual} dates")
+    # Recovery time never overlaps a slot the same person holds.
+    for rec in doc.get("recovery", []):
+        start, end = datetime.fromisoformat(rec["start"]), datetime.fromisoformat(rec["end"])
+        if end <= start:
+            bad(f"{rec['person']}: empty {rec['kind']} at {rec['start']}")
+        for slot in held.get(rec["person"], []):
+            s_start = datetime.fromisoformat(slot["start"])
+            s_end = datetime.fromisoformat(slot["end"])
+            if s_start < end and start < s_end:
+                bad(f"{rec['person']}: {rec['kind']} overlaps {slot['shift']} {slot['date']}")
     if doc["status"] == "optimal" and doc["objective"] != doc["bound"]:
         bad("status optimal but objective != bound")
     if doc["status"] not in ("optimal", "feasible"):

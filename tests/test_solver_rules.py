@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 import solver
-from solver import Closure, FixedCell, Request, Requirement, Rules, Weights
-from tests.tiny import ONLY, costs, day_list, person, problem, run, slot
+from solver import Closure, FixedCell, Request, Requirement, Rules
+from tests.tiny import ONLY, costs, day_list, only, person, problem, run, slot
 
 
 def reasons(sol: solver.Solution) -> list[str]:
@@ -153,7 +153,7 @@ def test_cover_minimum_exact_penalty_and_reasons():
 
 
 def test_cover_target_exact_penalty():
-    w = Weights(
+    w = only(
         cover_target=7, duty_fairness=0, weekend_fairness=0, night_fairness=0, isolated_duty_day=0
     )
     sol = run(problem([slot(0, lo=1, target=3, hi=3)], [person("a"), person("b")], weights=w))
@@ -171,7 +171,7 @@ def test_composition_needs_a_lead():
 
 
 def test_duty_fairness_spreads_by_fte():
-    w = Weights(duty_fairness=10, weekend_fairness=0, night_fairness=0, isolated_duty_day=0)
+    w = only(duty_fairness=10, weekend_fairness=0, night_fairness=0, isolated_duty_day=0)
     slots = [slot(d) for d in range(6)]
     people = [person("a"), person("b", fte=0.5)]
     sol = run(problem(slots, people, rules=Rules(max_consecutive_duty_days=6, weights=w)))
@@ -182,7 +182,7 @@ def test_duty_fairness_spreads_by_fte():
 
 def test_duty_fairness_penalty_is_squared_distance_from_band():
     # Two people, 6 slots, b may only work days 0 and 1: a takes 4 vs 3 expected.
-    w = Weights(duty_fairness=10, weekend_fairness=0, night_fairness=0, isolated_duty_day=0)
+    w = only(duty_fairness=10, weekend_fairness=0, night_fairness=0, isolated_duty_day=0)
     slots = [slot(d) for d in range(6)]
     people = [person("a"), person("b", unavailable={d: "leave" for d in range(2, 6)})]
     sol = run(problem(slots, people, rules=Rules(max_consecutive_duty_days=6, weights=w)))
@@ -203,7 +203,7 @@ def test_duty_fairness_penalty_is_squared_distance_from_band():
 
 def test_weekend_fairness_counts_history():
     # Nov 7 and 8 2026 are a weekend: day indices 5 and 6 from Monday 2 Nov.
-    w = Weights(weekend_fairness=10, duty_fairness=0, night_fairness=0, isolated_duty_day=0)
+    w = only(weekend_fairness=10, duty_fairness=0, night_fairness=0, isolated_duty_day=0)
     slots = [slot(5), slot(6)]
     fresh = [person("a"), person("b")]
     sol = run(problem(slots, fresh, weights=w))
@@ -214,25 +214,55 @@ def test_weekend_fairness_counts_history():
 
 
 def test_night_fairness_counts_history():
-    w = Weights(night_fairness=10, duty_fairness=0, weekend_fairness=0, isolated_duty_day=0)
+    w = only(night_fairness=10, duty_fairness=0, weekend_fairness=0, isolated_duty_day=0)
     slots = [slot(0, "N", start_hour=17, hours=6), slot(2, "N", start_hour=17, hours=6)]
     sol = run(problem(slots, [person("a", history={"nights": 6}), person("b")], weights=w))
     assert sol.by_person().get("a", []) == []
 
 
 def test_isolated_duty_day_prefers_blocks():
-    w = Weights(isolated_duty_day=40, duty_fairness=0, weekend_fairness=0, night_fairness=0)
-    slots = [slot(d) for d in range(4)]
-    sol = run(problem(slots, [person("a"), person("b")], weights=w))
+    # Slots on days 1-4 of a 6-day horizon, so no block touches the edges.
+    w = only(isolated_duty_day=40)
+    slots = [slot(d) for d in range(1, 5)]
+    sol = run(problem(slots, [person("a"), person("b")], n_days=6, weights=w))
     assert costs(sol, "isolated_duty_day") == 0
-    assert sorted(sorted(v) for v in sol.by_person().values()) in ([[0, 1], [2, 3]], [[0, 1, 2, 3]])
+    assert sorted(sorted(v) for v in sol.by_person().values()) == [[0, 1], [2, 3]]
+    forced = run(
+        problem(
+            slots,
+            [person("a"), person("b", unavailable={2: "leave", 3: "leave"})],
+            n_days=6,
+            weights=w,
+            fixed=(solver.FixedCell("b", 1, "D"),),
+        )
+    )
+    assert costs(forced, "isolated_duty_day") == 40  # b's lone day 1, or a's split
+
+
+def test_short_block_prefers_three_day_blocks():
+    w = only(short_block=10)
+    slots = [slot(d) for d in range(1, 7)]
+    people = [person("a"), person("b")]
+    sol = run(problem(slots, people, n_days=8, weights=w))
+    assert costs(sol, "short_block") == 0
+    assert sorted(len(v) for v in sol.by_person().values()) in ([3, 3], [6])
+    no_pref = run(problem(slots, people, n_days=8, weights=w, rules=Rules(preferred_block_days=2)))
+    assert costs(no_pref, "short_block") == 0
+    only_two = run(
+        problem(
+            slots,
+            [person("a", unavailable={3: "leave"}), person("b")],
+            n_days=8,
+            weights=w,
+            fixed=(solver.FixedCell("a", 1, "D"), solver.FixedCell("a", 2, "D")),
+        )
+    )
+    assert costs(only_two, "short_block") >= 10
 
 
 @pytest.mark.parametrize("want", [True, False])
 def test_requests(want):
-    w = Weights(
-        requests=1, duty_fairness=0, weekend_fairness=0, night_fairness=0, isolated_duty_day=0
-    )
+    w = only(requests=1, duty_fairness=0, weekend_fairness=0, night_fairness=0, isolated_duty_day=0)
     req = (Request("b", 0, want=want, weight=30),)
     sol = run(problem([slot(0)], [person("a"), person("b")], weights=w, requests=req))
     assert (("b", 0) in sol.assignments) is want

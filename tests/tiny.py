@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
 
 import solver
@@ -51,27 +52,20 @@ def problem(
     n = n_days or (max(s.day for s in slots) + 1)
     rules = rules or Rules()
     if weights is not None:
-        rules = Rules(
-            rules.min_rest_hours,
-            rules.max_consecutive_duty_days,
-            rules.day_off_after_on_call,
-            rules.closure,
-            weights,
-        )
+        rules = replace(rules, weights=weights)
     return Problem(day_list(n), (DAY, NIGHT), tuple(slots), tuple(people), rules, **kw)
 
 
-ONLY = Weights(
-    cover_minimum=10_000,
-    composition=5_000,
-    cover_target=0,
-    duty_fairness=0,
-    weekend_fairness=0,
-    night_fairness=0,
-    isolated_duty_day=0,
-    requests=1,
-)
-"""Only cover and composition count: isolates the rule under test from the others."""
+def only(**weights: int) -> Weights:
+    """Cover and composition plus the named soft rules; every other soft rule off,
+    so a test sees the rule under test alone."""
+    base = {f.name: 0 for f in fields(Weights)}
+    base.update(cover_minimum=10_000, composition=5_000, requests=1)
+    base.update(weights)
+    return Weights(**base)
+
+
+ONLY = only()
 
 
 def run(p: Problem) -> solver.Solution:

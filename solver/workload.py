@@ -1,0 +1,75 @@
+"""The workload model's solver half: fair shares of rota duty that even out total
+load (weighted caseload plus rota duty, relative to FTE). See docs/workload-model.md.
+
+A person's total load is
+
+    load = (caseload_share + weighted_duty_days / full_time_days) / fte
+
+where ``caseload_share`` is the fraction of a full-time post their weighted
+caseload takes and ``full_time_days`` the number of ordinary working days in the
+horizon. Rota duty is split slot by slot among the people who could take it; the
+split weights are found by damped fixed-point iteration so that expected loads
+come out as even as the pools allow. Heavier caseloads get smaller weights, so
+fewer expected rota days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from solver.problem import Person, Problem, Slot
+
+ITERATIONS = 60
+
+
+def full_time_days(problem: Problem) -> int:
+    """Ordinary working days in the horizon (weekdays that are not holidays)."""
+    return max(1, sum(1 for d in problem.days if not d.weekend and not d.holiday_like))
+
+
+def total_load(person: Person, weighted_duty_days: float, ft_days: int) -> float:
+    return (person.caseload_share + weighted_duty_days / ft_days) / person.fte
+
+
+def split_targets(
+    problem: Problem,
+    candidates: Mapping[int, Sequence[int]],
+    weights: Mapping[int, float],
+    counts: Callable[[Slot], bool] = lambda s: True,
+    shift_weighted: bool = False,
+) -> dict[int, float]:
+    """Each person's share of the counted slots' targets, split in proportion to
+    ``weights`` among the candidates of each slot."""
+    share = dict.fromkeys(weights, 0.0)
+    for si, pis in candidates.items():
+        slot = problem.slots[si]
+        pool = [pi for pi in pis if pi in weights]
+        if not counts(slot) or not pool:
+            continue
+        total = sum(weights[pi] for pi in pool)
+        unit = problem.shift_type(slot.shift).weight if shift_weighted else 1.0
+        for pi in pool:
+            share[pi] += slot.target * unit * weights[pi] / total
+    return share
+
+
+def balanced_weights(
+    problem: Problem, candidates: Mapping[int, Sequence[int]], people: Sequence[int]
+) -> dict[int, float]:
+    """Split weights that even out total load; plain FTE when balancing is off."""
+    flat = {pi: problem.people[pi].fte for pi in people}
+    if not problem.rules.balance_caseload:
+        return flat
+    ft_days = full_time_days(problem)
+    weights = dict(flat)
+    for _ in range(ITERATIONS):
+        shares = split_targets(problem, candidates, weights, shift_weighted=True)
+        loads = {pi: total_load(problem.people[pi], shares[pi], ft_days) for pi in people}
+        busy = [pi for pi in people if shares[pi] > 0]
+        if not busy:
+            break
+        mean = sum(loads[pi] * flat[pi] for pi in busy) / sum(flat[pi] for pi in busy)
+        for pi in busy:
+            ratio = (mean / loads[pi]) ** 0.5 if loads[pi] > 0 else 2.0
+            weights[pi] = min(max(weights[pi] * ratio, 0.05 * flat[pi]), 20 * flat[pi])
+    return weights
