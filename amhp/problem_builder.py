@@ -225,22 +225,18 @@ def build_problem(service: ServiceDefinition, period: Period) -> BuiltProblem:
 
 
 def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:
-    """A fixed cell must be possible at all; name the cell and what forbids it."""
+    """A fixed cell that breaks a hard rule is an error naming the cell and the rule."""
+    in_period = [
+        i for i, f in enumerate(service.fixed) if any(d.date == f.date for d in problem.days)
+    ]
     errors = []
-    people = {p.id: p for p in problem.people}
-    slots = {(s.day, s.shift): s for s in problem.slots}
-    for i, cell in enumerate(service.fixed):
-        pos = next((d for d, day in enumerate(problem.days) if day.date == cell.date), None)
-        if pos is None:
-            continue
-        path = f"fixed[{i}]"
-        slot = slots.get((pos, cell.shift))
-        person = people[cell.person]
-        if slot is None:
-            errors.append((path, f"no {cell.shift} cover on {cell.date.isoformat()}"))
-        elif not solver.does_shift(person, slot):
-            errors.append((path, f"{person.id} does not do {cell.shift} (shift_types)"))
-        elif reason := solver.exclusion_reason(problem, person, slot, solver.HARD_RULES):
-            errors.append((path, f"{person.id} on {cell.date.isoformat()}: {reason}"))
+    for index, rule, reason in solver.fixed_cell_conflicts(problem):
+        cell = service.fixed[in_period[index]]
+        errors.append(
+            (
+                f"fixed[{in_period[index]}]",
+                f"{cell.person} on {cell.shift} {cell.date.isoformat()} breaks {rule}: {reason}",
+            )
+        )
     if errors:
         raise BuildError(errors)

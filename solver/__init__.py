@@ -5,6 +5,7 @@ and reused alone.
 """
 
 from solver.context import does_shift, exclusion_reason
+from solver.explain import fixed_cell_conflicts
 from solver.hard_rules import HARD_RULES
 from solver.problem import (
     Closure,
@@ -49,5 +50,6 @@ __all__ = [
     "build_model",
     "does_shift",
     "exclusion_reason",
+    "fixed_cell_conflicts",
     "solve",
 ]

@@ -4,7 +4,7 @@ or the first hard rule that adding them would break."""
 
 from __future__ import annotations
 
-from solver.context import does_shift, exclusion_reason
+from solver.context import does_shift, exclusion_reason, may_shadow, static_unavailability
 from solver.hard_rules import HARD_RULES
 from solver.problem import Problem
 
@@ -42,3 +42,41 @@ def gap_reasons(
     if not reasons:
         reasons.append(f"nobody on the rota does {slot.shift}")
     return reasons
+
+
+def fixed_cell_conflicts(problem: Problem) -> list[tuple[int, str, str]]:
+    """(fixed cell index, rule name, reason) for every fixed cell that a hard rule
+    forbids, alone or together with the person's other fixed cells."""
+    people = {p.id: i for i, p in enumerate(problem.people)}
+    slot_at = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
+    held: dict[str, set[int]] = {}
+    for cell in problem.fixed:
+        if (cell.day, cell.shift) in slot_at:
+            held.setdefault(cell.person, set()).add(slot_at[cell.day, cell.shift])
+    out = []
+    for i, cell in enumerate(problem.fixed):
+        si = slot_at.get((cell.day, cell.shift))
+        if si is None:
+            out.append((i, "cover", f"no {cell.shift} slot on that date"))
+            continue
+        person, slot = problem.people[people[cell.person]], problem.slots[si]
+        if not does_shift(person, slot):
+            out.append((i, "eligibility", f"{person.id} is not on the rota for {slot.shift}"))
+            continue
+        reason = static_unavailability(
+            problem, person, slot, as_shadow=may_shadow(problem, person, slot)
+        )
+        if reason:
+            out.append((i, "eligibility", reason))
+            continue
+        others = held[cell.person] - {si}
+        for rule in HARD_RULES:
+            if not rule.applies(problem):
+                continue
+            why = rule.excludes(problem, person, slot) or rule.blocks(
+                problem, others, people[cell.person], si, []
+            )
+            if why:
+                out.append((i, rule.name, why))
+                break
+    return out
