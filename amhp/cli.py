@@ -171,6 +171,51 @@ def generate(
 
 
 @app.command()
+def explain(
+    rota: Path,
+    person: str | None = typer.Option(None, help="Only this person"),
+    date: str | None = typer.Option(None, help="Only this date (YYYY-MM-DD)"),
+) -> None:
+    """Print a rota's gaps with their causes and its soft-rule costs by rule and person."""
+    from amhp.display import explain as show
+
+    try:
+        export = json.loads(rota.read_text(encoding="utf-8"))
+        if export.get("format") != "amhp-rota/1":
+            raise ValueError(f"format is {export.get('format')!r}, not amhp-rota/1")
+        show(console, export, person, date)
+    except (OSError, ValueError, KeyError) as exc:
+        raise _fail(f"{rota}: {exc}", INVALID) from None
+
+
+@app.command()
+def rules(write: bool = typer.Option(False, help="Rewrite docs/rules.md")) -> None:
+    """List every scheduling rule with its kind, service-file keys and defaults."""
+    from amhp.rules_doc import DOC_PATH, render
+
+    text = render()
+    if write:
+        DOC_PATH.write_text(text, encoding="utf-8")
+        console.print(f"wrote {DOC_PATH}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def workload(
+    service: str = typer.Argument(..., help="Service id in the database, or a service file"),
+    month: str = typer.Option(..., help="YYYY-MM"),
+    time_limit: float = typer.Option(30.0, min=0.1),
+) -> None:
+    """Compare the caseload-weighted rota with a flat one that ignores caseloads."""
+    from amhp.workload_compare import compare_flat_and_weighted, print_comparison
+
+    definition = _definition(service)
+    params = solver.SolveParams(time_limit=time_limit)
+    print_comparison(console, compare_flat_and_weighted(definition, month, params))
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000, min=1, max=65535),

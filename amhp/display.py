@@ -72,3 +72,43 @@ def print_rota(console: Console, export: dict) -> None:
         f"status [bold]{export['status']}[/]  objective {export['objective']}  "
         f"bound {export['bound']}  time {export.get('wall_time_s', '?')} s"
     )
+
+
+def explain(console: Console, export: dict, person: str | None, day: str | None) -> None:
+    """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
+    people = {p["id"]: p for p in export["people"]}
+    if person and person not in people:
+        raise KeyError(f"no person {person!r} in this rota")
+    gaps = [
+        g
+        for g in export["gaps"]
+        if (day is None or g["date"] == day)
+        and (person is None or any(r.startswith(f"{person}: ") for r in g["reasons"]))
+    ]
+    for g in gaps:
+        console.print(f"[bold red]gap[/] {g['date']} {g['shift']}: {g['missing']} missing")
+        for r in g["reasons"]:
+            if person is None or r.startswith(f"{person}: "):
+                console.print(f"    {r}")
+    penalties = [
+        p
+        for p in export["penalties"]
+        if (person is None or p.get("person") == person) and (day is None or p.get("date") == day)
+    ]
+    table = Table(title="Soft-rule costs")
+    for col in ("rule", "who / where", "cost", "detail"):
+        table.add_column(col)
+    for p in sorted(penalties, key=lambda p: (-p["cost"], p["rule"])):
+        where = p.get("person") or f"{p.get('shift')} {p.get('date')}"
+        table.add_row(p["rule"], where, str(p["cost"]), p["detail"])
+    console.print(table)
+    if person:
+        p = people[person]
+        console.print(
+            f"{person} {p['name']}: {p['duty_days']} duty days of {p['available_days']} "
+            f"available, load {p.get('total_load')}, caseload protection "
+            f"{p.get('caseload_protection')}, cap {p.get('caseload_cap')}"
+        )
+        for rec in export.get("recovery", []):
+            if rec["person"] == person and (day is None or rec["start"].startswith(day)):
+                console.print(f"    {rec['kind']}: {rec['start']} to {rec['end']}")

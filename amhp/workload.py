@@ -21,6 +21,7 @@ class PersonLoad:
     total_load: float
     caseload_protection: float
     caseload_cap: float | None
+    rostered: bool  # counts towards cover by the end of the period (trainees may not)
 
 
 def person_loads(
@@ -52,11 +53,12 @@ def person_loads(
             total_load=round(total_load(person, w, ft_days), 4),
             caseload_protection=round(protection, 4),
             caseload_cap=cap,
+            rostered=person.counts_on(problem.days[-1].date),
         )
     return out
 
 
 def load_spread(loads: dict[str, PersonLoad]) -> float:
-    """max - min total load among practitioners who carry a caseload."""
-    values = [x.total_load for x in loads.values() if x.caseload_points is not None]
+    """max - min total load among rostered practitioners who carry a caseload."""
+    values = [x.total_load for x in loads.values() if x.caseload_points is not None and x.rostered]
     return round(max(values) - min(values), 4) if values else 0.0
