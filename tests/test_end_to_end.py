@@ -102,8 +102,20 @@ def test_december_closure_export_passes(db, tmp_path):
     # lp02 worked 25 Dec 2025, so is never rostered on 25 Dec 2026.
     xmas = [s for s in doc["slots"] if s["date"] == "2026-12-25"]
     assert all("lp02" not in s["assigned"] for s in xmas)
-    # Locum contract ends 18 Dec.
-    assert all("lc01" not in s["assigned"] for s in doc["slots"] if s["date"] > "2026-12-18")
+    # Locum contract ends 18 Dec: duty before, none after, and its cost reported.
+    locum_dates = [s["date"] for s in doc["slots"] if "lc01" in s["assigned"]]
+    assert locum_dates and max(locum_dates) <= "2026-12-18"
+    assert doc["costs"]["locum_days"] == len(locum_dates)
+    assert doc["costs"]["locum_cost"] == 420 * len(locum_dates)
+    # tr02 is warranted on 7 Dec: shadow days before, counted duty from then on.
+    shadowed = [s["date"] for s in doc["slots"] if "tr02" in s["shadows"]]
+    counted = [s["date"] for s in doc["slots"] if "tr02" in s["assigned"]]
+    assert shadowed and max(shadowed) < "2026-12-07"
+    assert counted and min(counted) >= "2026-12-07"
+    # Documentation time follows hub blocks; rest days follow on-calls.
+    kinds = {r["kind"] for r in doc["recovery"]}
+    assert kinds == {"documentation", "rest_day"}
+    assert all(r["start"] < r["end"] for r in doc["recovery"])
 
 
 def test_csv_export(db, tmp_path):
