@@ -10,6 +10,7 @@ from pathlib import Path
 import solver
 from amhp import repository
 from amhp.calendar import Period
+from amhp.carry_in import prior_duties
 from amhp.db import transaction
 from amhp.export import to_export
 from amhp.problem_builder import BuiltProblem, build_problem
@@ -55,8 +56,15 @@ def generate_rota(
     on_progress: Callable[[solver.Progress], None] | None = None,
     store: bool = True,
 ) -> GeneratedRota:
-    """Solve one month and (by default) store the result as a draft rota version."""
-    built = build_problem(definition, Period.month(month))
+    """Solve one month and (by default) store the result as a draft rota version.
+    A stored service's previous month carries in (rest, runs, closure caps)."""
+    period = Period.month(month)
+    prior: tuple[solver.PriorDuty, ...] = ()
+    if store:
+        with transaction() as session:
+            before = repository.rota_before(session, definition.service.id, month)
+            prior = prior_duties(definition, period.start, before.export if before else None)
+    built = build_problem(definition, period, prior)
     solution = solver.solve(built.problem, params, on_progress)
     export = to_export(built, solution)
     version_id = None

@@ -165,7 +165,9 @@ def _rules(service: ServiceDefinition) -> solver.Rules:
     )
 
 
-def build_problem(service: ServiceDefinition, period: Period) -> BuiltProblem:
+def build_problem(
+    service: ServiceDefinition, period: Period, prior: tuple[solver.PriorDuty, ...] = ()
+) -> BuiltProblem:
     zone = ZoneInfo(service.service.timezone)
     dates = period.dates()
     days = tuple(day_of(service, d, zone) for d in dates)
@@ -219,6 +221,7 @@ def build_problem(service: ServiceDefinition, period: Period) -> BuiltProblem:
         rules=_rules(service),
         requests=requests,
         fixed=fixed,
+        prior=prior,
     )
     _check_fixed(service, problem)
     return BuiltProblem(service, period, problem)

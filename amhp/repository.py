@@ -219,6 +219,19 @@ def save_rota(session: Session, service_id: str, month: str, export: dict) -> Ro
     return rota
 
 
+def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | None:
+    """The rota the month before ``month`` stands on: its published version if there
+    is one, else its latest draft."""
+    year, mon = map(int, month.split("-"))
+    previous = f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+    stmt = select(RotaVersion).where(
+        RotaVersion.service_id == service_id, RotaVersion.month == previous
+    )
+    rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
+    published = [r for r in rotas if r.state == "published"]
+    return (published or rotas or [None])[0]
+
+
 def latest_rota(session: Session, service_id: str, month: str | None = None) -> RotaVersion:
     stmt = select(RotaVersion).where(RotaVersion.service_id == service_id)
     if month:

@@ -62,7 +62,14 @@ class MinRestHours(HardRule):
     name = "min_rest_hours"
     description = "Minimum rest between the end of one duty and the start of the next."
 
-    def conflicts(self, problem: Problem, a: Slot, b: Slot) -> bool:
+    def excludes(self, problem, person, slot):
+        for prior in problem.prior_for(person.id):
+            if self.conflicts(problem, prior, slot):
+                return f"rest after {prior.shift} on {problem.date_of(prior.day).isoformat()}"
+        return None
+
+    def conflicts(self, problem: Problem, a, b) -> bool:
+        """Whether two duties (anything with start and end) are too close."""
         rest = timedelta(hours=problem.rules.min_rest_hours)
         first, second = (a, b) if a.start <= b.start else (b, a)
         return second.start < first.end + rest
@@ -102,14 +109,29 @@ class MaxConsecutiveDutyDays(HardRule):
             for start in range(0, n - k):
                 window = range(start, start + k + 1)
                 ctx.model.add(ctx.duty_days(pi, window) <= k)
+            # A run already going at the start of the horizon (previous rota).
+            run = trailing_run(ctx.problem, ctx.problem.people[pi].id)
+            if run:
+                head = range(0, max(k - run, 0) + 1)
+                ctx.model.add(ctx.duty_days(pi, head) <= max(k - run, 0))
 
     def blocks(self, problem, held, pi, si, occupants):
         k = problem.rules.max_consecutive_duty_days
-        days = {problem.slots[s].day for s in held} | {problem.slots[si].day}
+        prior = {d.day for d in problem.prior_for(problem.people[pi].id)}
+        days = {problem.slots[s].day for s in held} | {problem.slots[si].day} | prior
         run = longest_run_through(days, problem.slots[si].day)
         if run > k:
             return f"would make {run} consecutive duty days (max {k})"
         return None
+
+
+def trailing_run(problem: Problem, person: str) -> int:
+    """Consecutive duty dates ending the day before the horizon."""
+    days = {d.day for d in problem.prior_for(person)}
+    run = 0
+    while -(run + 1) in days:
+        run += 1
+    return run
 
 
 def longest_run_through(days: Iterable[int], day: int) -> int:
@@ -128,6 +150,14 @@ class DayOffAfterOnCall(HardRule):
 
     def applies(self, problem):
         return problem.rules.day_off_after_on_call
+
+    def excludes(self, problem, person, slot):
+        if slot.day != 0 or problem.shift_type(slot.shift).kind != "day":
+            return None
+        for prior in problem.prior_for(person.id):
+            if prior.day == -1 and problem.shift_type(prior.shift).kind == "on_call":
+                return f"day off after on-call {prior.shift} on {problem.date_of(-1).isoformat()}"
+        return None
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
@@ -200,37 +230,54 @@ def _held_days(problem: Problem, held: set[int], flag: str) -> int:
     )
 
 
-class ClosureDays(HardRule):
-    name = "closure_days"
-    description = "At most this many duty dates per person inside the closure window."
+class _ClosureCap(HardRule):
+    """At most N dates of a kind (``Day.closure`` or ``Day.key_day``) per person in
+    the closure window, less those already worked before the horizon (the window
+    runs over New Year)."""
+
+    flag = ""
+    setting = ""
+    unit = ""
 
     def applies(self, problem):
-        return problem.rules.closure is not None and any(d.closure for d in problem.days)
+        return problem.rules.closure is not None and any(
+            getattr(d, self.flag) for d in problem.days
+        )
+
+    def left(self, problem: Problem, person: str) -> int:
+        cap = getattr(problem.rules.closure, self.setting)
+        done = {d.day for d in problem.prior_for(person) if getattr(d, self.flag)}
+        return max(cap - len(done), 0)
 
     def post(self, ctx: ModelContext) -> None:
-        cap = ctx.problem.rules.closure.max_days_per_person
-        days = [i for i, d in enumerate(ctx.problem.days) if d.closure]
+        days = [i for i, d in enumerate(ctx.problem.days) if getattr(d, self.flag)]
         for pi in ctx.by_person:
-            ctx.model.add(ctx.duty_days(pi, days) <= cap)
+            ctx.model.add(
+                ctx.duty_days(pi, days) <= self.left(ctx.problem, ctx.problem.people[pi].id)
+            )
 
     def blocks(self, problem, held, pi, si, occupants):
-        if not problem.days[problem.slots[si].day].closure:
+        if not getattr(problem.days[problem.slots[si].day], self.flag):
             return None
-        cap = problem.rules.closure.max_days_per_person
-        if _held_days(problem, held, "closure") >= cap:
-            return f"already {cap} closure days"
+        if _held_days(problem, held, self.flag) >= self.left(problem, problem.people[pi].id):
+            cap = getattr(problem.rules.closure, self.setting)
+            return f"already {cap} {self.unit} in this closure"
         return None
 
 
-class ChristmasKeyDays(HardRule):
+class ClosureDays(_ClosureCap):
+    name = "closure_days"
+    description = "At most this many duty dates per person inside the closure window."
+    flag, setting, unit = "closure", "max_days_per_person", "closure days"
+
+
+class ChristmasKeyDays(_ClosureCap):
     """At most N key days (25, 26 Dec, 1 Jan) each, and not the key day they worked
     the year before."""
 
     name = "christmas_key_days"
     description = "At most this many closure key days each, never last year's key day again."
-
-    def applies(self, problem):
-        return problem.rules.closure is not None and any(d.key_day for d in problem.days)
+    flag, setting, unit = "key_day", "max_key_days_per_person", "key days"
 
     def excludes(self, problem, person, slot):
         day = problem.days[slot.day]
@@ -240,20 +287,6 @@ class ChristmasKeyDays(HardRule):
                     prev.year == day.date.year - 1
                 ):
                     return f"worked {prev.isoformat()} last year"
-        return None
-
-    def post(self, ctx: ModelContext) -> None:
-        cap = ctx.problem.rules.closure.max_key_days_per_person
-        days = [i for i, d in enumerate(ctx.problem.days) if d.key_day]
-        for pi in ctx.by_person:
-            ctx.model.add(ctx.duty_days(pi, days) <= cap)
-
-    def blocks(self, problem, held, pi, si, occupants):
-        if not problem.days[problem.slots[si].day].key_day:
-            return None
-        cap = problem.rules.closure.max_key_days_per_person
-        if _held_days(problem, held, "key_day") >= cap:
-            return f"already {cap} key day{'s' if cap != 1 else ''}"
         return None
 
 

@@ -162,6 +162,21 @@ class Request:
 
 
 @dataclass(frozen=True)
+class PriorDuty:
+    """A duty held just before the horizon (from the previous period's rota), so
+    rest, day-off-after-on-call, consecutive days and closure caps hold across the
+    boundary. ``day`` is negative: -1 is the date before the first."""
+
+    person: str
+    day: int
+    shift: str
+    start: datetime
+    end: datetime
+    closure: bool = False
+    key_day: bool = False
+
+
+@dataclass(frozen=True)
 class FixedCell:
     person: str
     day: int
@@ -230,6 +245,7 @@ class Problem:
     rules: Rules = field(default_factory=Rules)
     requests: tuple[Request, ...] = ()
     fixed: tuple[FixedCell, ...] = ()
+    prior: tuple[PriorDuty, ...] = ()
 
     def __post_init__(self) -> None:
         self._check_unique("shift type", [s.code for s in self.shift_types])
@@ -247,6 +263,21 @@ class Problem:
                 raise ProblemError(f"{type(item).__name__}: unknown person {item.person!r}")
             if not 0 <= item.day < len(self.days):
                 raise ProblemError(f"{type(item).__name__}: day index {item.day} out of range")
+
+        for duty in self.prior:
+            if duty.person not in ids or duty.shift not in codes or duty.day >= 0:
+                raise ProblemError(f"prior duty {duty}: unknown person/shift or not before day 0")
+        by_person: dict[str, list[PriorDuty]] = {}
+        for duty in self.prior:
+            by_person.setdefault(duty.person, []).append(duty)
+        object.__setattr__(self, "_prior_by_person", by_person)
+
+    def prior_for(self, person: str) -> list[PriorDuty]:
+        return self._prior_by_person.get(person, [])
+
+    def date_of(self, day: int) -> date:
+        """The date of a day index, negative indexes counting back before the horizon."""
+        return self.days[0].date + timedelta(days=day)
 
     @staticmethod
     def _check_unique(what: str, keys: list) -> None:

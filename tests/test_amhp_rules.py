@@ -180,3 +180,53 @@ def test_duty_fairness_gives_heavier_caseloads_fewer_days():
     flat = replace(balanced, balance_caseload=False)
     sol2 = run(problem(slots, [light, heavy], rules=flat))
     assert sorted(len(v) for v in sol2.by_person().values()) == [5, 5]
+
+
+def _prior(pid: str, day: int, shift: str = "D", start_hour: int = 9, hours: int = 8, **kw):
+    start = datetime.combine(START + timedelta(days=day), datetime.min.time(), UTC)
+    start += timedelta(hours=start_hour)
+    return solver.PriorDuty(pid, day, shift, start, start + timedelta(hours=hours), **kw)
+
+
+def test_prior_on_call_frees_the_first_morning_and_counts_rest():
+    slots = [slot(0), slot(0, "N", start_hour=17, hours=6)]
+    prior = (_prior("a", -1, "N", start_hour=17, hours=6),)
+    sol = run(problem(slots, [person("a")], weights=only(), prior=prior))
+    assert sol.assignments == (("a", 1),)  # the evening on-call only
+    # Rest (10 h since 23:00) and the day off both forbid it; the first is quoted.
+    assert sol.gaps[0].reasons == ("a: rest after N on 2026-11-01",)
+    rested = Rules(min_rest_hours=0, weights=only())
+    sol_day_off = run(problem(slots, [person("a")], rules=rested, prior=prior))
+    assert sol_day_off.gaps[0].reasons == ("a: day off after on-call N on 2026-11-01",)
+    late = (_prior("a", -1, "N", start_hour=22, hours=4),)  # ends 02:00 on day 0
+    off = Rules(day_off_after_on_call=False, weights=only())
+    sol2 = run(problem([slot(0)], [person("a")], rules=off, prior=late))
+    assert sol2.assignments == () and "rest after N" in sol2.gaps[0].reasons[0]
+
+
+def test_prior_run_counts_towards_consecutive_days():
+    prior = (_prior("a", -2), _prior("a", -1))
+    slots = [slot(d) for d in range(3)]
+    sol = run(problem(slots, [person("a")], weights=only(), prior=prior))
+    assert sorted(s for _p, s in sol.assignments) in ([1, 2], [0, 2])
+    assert len(sol.assignments) == 2
+
+
+def test_prior_closure_days_count_towards_the_cap():
+    days = (Day(date(2027, 1, 1), closure=True, key_day=True),)
+    s = slot(0)
+    slots = (solver.Slot(0, "D", s.start, s.end, 1, 1, 1),)
+    worked = (
+        _prior("a", -7, closure=True, key_day=True),  # 25 Dec
+        _prior("a", -3, closure=True),  # 29 Dec
+    )
+    p = solver.Problem(
+        days, (DAY, NIGHT), slots, (person("a"), person("b")), Rules(weights=only()), prior=worked
+    )
+    sol = run(p)
+    assert sol.assignments == (("b", 0),)
+    only_a = solver.Problem(
+        days, (DAY, NIGHT), slots, (person("a"),), Rules(weights=only()), prior=worked
+    )
+    reasons = run(only_a).gaps[0].reasons
+    assert reasons == ("a: already 2 closure days in this closure",)

@@ -137,3 +137,22 @@ def test_trainee_is_not_counted_before_warranting(db_url):
     early = next(g for g in doc["gaps"] if g["date"] < "2026-11-16")
     assert "a4: not warranted until 2026-11-16" in early["reasons"]
     assert date.fromisoformat(a4[0]) >= date(2026, 11, 16)
+
+
+def test_previous_month_carries_into_the_next(db_url):
+    text = MINIMAL_SERVICE + "fixed:\n  - {person: a1, date: 2026-11-30, shift: ON}\n"
+    definition = parse_service(text)
+    operations.import_service(definition)
+    november = operations.generate_rota(definition, "2026-11", FAST).export
+    assert (
+        "a1"
+        in next(s for s in november["slots"] if s["date"] == "2026-11-30" and s["shift"] == "ON")[
+            "assigned"
+        ]
+    )
+    december = operations.generate_rota(definition, "2026-12", FAST).export
+    first_hub = next(
+        s for s in december["slots"] if s["date"] == "2026-12-01" and s["shift"] == "HUB"
+    )
+    assert "a1" not in first_hub["assigned"]
+    assert check_rota(december) == []
