@@ -1,0 +1,58 @@
+"""Solve the sample services' months and print status, objective, bound, gap and
+times (to first rota and total). Figures, not pass/fail.
+
+    python benchmarks/fixture_solves.py [--time-limit 60] [--workers 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+import ortools
+
+import solver
+from amhp.calendar import Period
+from amhp.problem_builder import build_problem
+from amhp.service_file import load_service
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = [
+    ("warwickshire", "2026-11"),
+    ("warwickshire", "2026-12"),
+    ("coventry", "2026-11"),
+    ("coventry", "2026-12"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=8)
+    args = parser.parse_args()
+    print(f"# cores {os.cpu_count()}, python {platform.python_version()}, "
+          f"ortools {ortools.__version__}, time limit {args.time_limit} s, "
+          f"workers {args.workers}")
+    print("| service | month | status | objective | bound | gap | first rota s | total s | vars |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for service_id, month in CASES:
+        service = load_service(ROOT / "fixtures" / f"{service_id}.yaml")
+        built = build_problem(service, Period.month(month))
+        first: list[float] = []
+        started = time.monotonic()
+        sol = solver.solve(
+            built.problem,
+            solver.SolveParams(time_limit=args.time_limit, workers=args.workers),
+            on_progress=lambda p: first or first.append(time.monotonic() - started),
+        )
+        gap = (sol.objective - sol.bound) / sol.objective if sol.objective else 0.0
+        print(f"| {service_id} | {month} | {sol.status} | {sol.objective:.0f} | "
+              f"{sol.bound:.0f} | {gap:.1%} | {first[0] if first else float('nan'):.2f} | "
+              f"{sol.wall_time:.1f} | {sol.stats['variables']} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
