@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 from pathlib import Path
 
 import ortools
@@ -33,25 +32,29 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
-    print(f"# cores {os.cpu_count()}, python {platform.python_version()}, "
-          f"ortools {ortools.__version__}, time limit {args.time_limit} s, "
-          f"workers {args.workers}")
+    print(
+        f"# cores {os.cpu_count()}, python {platform.python_version()}, "
+        f"ortools {ortools.__version__}, time limit {args.time_limit} s, "
+        f"workers {args.workers}"
+    )
     print("| service | month | status | objective | bound | gap | first rota s | total s | vars |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for service_id, month in CASES:
         service = load_service(ROOT / "fixtures" / f"{service_id}.yaml")
         built = build_problem(service, Period.month(month))
         first: list[float] = []
-        started = time.monotonic()
         sol = solver.solve(
             built.problem,
             solver.SolveParams(time_limit=args.time_limit, workers=args.workers),
-            on_progress=lambda p: first or first.append(time.monotonic() - started),
+            on_progress=lambda p, first=first: first.append(p.elapsed),
         )
         gap = (sol.objective - sol.bound) / sol.objective if sol.objective else 0.0
-        print(f"| {service_id} | {month} | {sol.status} | {sol.objective:.0f} | "
-              f"{sol.bound:.0f} | {gap:.1%} | {first[0] if first else float('nan'):.2f} | "
-              f"{sol.wall_time:.1f} | {sol.stats['variables']} |", flush=True)
+        print(
+            f"| {service_id} | {month} | {sol.status} | {sol.objective:.0f} | "
+            f"{sol.bound:.0f} | {gap:.1%} | {first[0] if first else float('nan'):.2f} | "
+            f"{sol.wall_time:.1f} | {sol.stats['variables']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
