@@ -216,6 +216,41 @@ def workload(
 
 
 @app.command()
+def publish(service: str, month: str = typer.Option(..., help="YYYY-MM")) -> None:
+    """Publish the latest draft for a month; only published rotas reach calendars."""
+    from amhp.db import transaction
+    from amhp.repository import publish as publish_rota
+
+    try:
+        with transaction() as session:
+            rota = publish_rota(session, service, month)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    console.print(f"published rota version {rota.id} for {service} {month}")
+
+
+@app.command()
+def feeds(
+    service: str,
+    reissue: str | None = typer.Option(None, help="Person id whose link to replace"),
+    revoke: str | None = typer.Option(None, help="Person id whose link to revoke"),
+    base_url: str | None = typer.Option(None, help="e.g. https://rota.example.org"),
+) -> None:
+    """One line per feed: kind, subject id, URL path (tab-separated)."""
+    from amhp.feed_links import feed_lines
+
+    try:
+        lines = feed_lines(service, reissue=reissue, revoke=revoke)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    for line in lines:
+        cols = [line.kind, line.subject, line.path]
+        if base_url:
+            cols += [line.https(base_url), line.webcal(base_url)]
+        typer.echo("\t".join(cols))
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000, min=1, max=65535),

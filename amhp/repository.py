@@ -240,3 +240,25 @@ def latest_rota(session: Session, service_id: str, month: str | None = None) -> 
     if rota is None:
         raise NotFound(f"no rota for {service_id}" + (f" in {month}" if month else ""))
     return rota
+
+
+def publish(session: Session, service_id: str, month: str) -> RotaVersion:
+    """Publish the latest draft for a month; the previously published version of
+    that month is superseded. A published version is never changed again."""
+    stmt = select(RotaVersion).where(
+        RotaVersion.service_id == service_id, RotaVersion.month == month
+    )
+    rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
+    draft = next((r for r in rotas if r.state == "draft"), None)
+    current = next((r for r in rotas if r.state == "published"), None)
+    if draft is None or (current is not None and draft.id < current.id):
+        raise NotFound(f"no new draft rota for {service_id} in {month}; generate one first")
+    for r in rotas:
+        if r.state == "published":
+            r.state = "superseded"
+            session.add(r)
+    draft.state = "published"
+    draft.published_at = utcnow()
+    session.add(draft)
+    session.flush()
+    return draft

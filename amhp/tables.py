@@ -122,3 +122,19 @@ class AssignmentRow(SQLModel, table=True):
     date: date
     shift: str
     kind: str = "assigned"  # assigned | shadow
+
+
+class FeedToken(SQLModel, table=True):
+    """A calendar feed link. Only the token's SHA-256 is stored; the token itself is
+    an HMAC of (service, kind, subject, version) under the server's secret key, so
+    `amhp feeds` can show links again without ever storing them."""
+
+    __tablename__ = "feed_token"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    kind: str  # person | service | shift
+    subject: str  # person id, service id or shift code
+    version: int = 1
+    token_hash: str = Field(index=True, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

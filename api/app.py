@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from amhp import operations
 from amhp.db import get_engine, transaction
 from amhp.repository import NotFound, list_services
+from api.feeds import router as feeds_router
 
 
 def create_app() -> FastAPI:
@@ -18,6 +19,7 @@ def create_app() -> FastAPI:
         description="Rotas for Approved Mental Health Professional services.",
     )
     get_engine()  # create tables at start-up, not on the first request
+    app.include_router(feeds_router)
 
     @app.get("/health")
     def health() -> dict:
