@@ -237,7 +237,7 @@ def feeds(
     base_url: str | None = typer.Option(None, help="e.g. https://rota.example.org"),
 ) -> None:
     """One line per feed: kind, subject id, URL path (tab-separated)."""
-    from amhp.feed_links import feed_lines
+    from amhp.feed_links import SUBSCRIBE_HELP, feed_lines
 
     try:
         lines = feed_lines(service, reissue=reissue, revoke=revoke)
@@ -248,6 +248,9 @@ def feeds(
         if base_url:
             cols += [line.https(base_url), line.webcal(base_url)]
         typer.echo("\t".join(cols))
+    if base_url:  # how to subscribe, on stderr so stdout stays one line per feed
+        for text in SUBSCRIBE_HELP.values():
+            typer.echo(text, err=True)
 
 
 @app.command()
