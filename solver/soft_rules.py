@@ -37,48 +37,38 @@ def _shortfall(ctx: ModelContext, name: str, need: int, have) -> object:
     return short
 
 
-def _slot_label(problem: Problem, slot: Slot) -> str:
-    return f"{slot.shift} on {problem.days[slot.day].date.isoformat()}"
+class _CoverLevel(SoftRule):
+    """Each person missing below a slot's level (``Slot.min`` or ``Slot.target``)."""
+
+    level = ""
+
+    def post(self, ctx: ModelContext) -> None:
+        for si, slot in enumerate(ctx.problem.slots):
+            need = getattr(slot, self.level)
+            if need == 0:
+                continue
+            short = _shortfall(ctx, f"{self.level}_{si}", need, _assigned(ctx, si))
+            ctx.penalise(
+                PenaltyTerm(
+                    self.name,
+                    short,
+                    self.weight(ctx.problem),
+                    slot=si,
+                    detail=lambda v, n=need: f"{v} below {self.unit} {n}",
+                )
+            )
 
 
-class CoverMinimum(SoftRule):
+class CoverMinimum(_CoverLevel):
     name = "cover_minimum"
     description = "Each slot staffed to its minimum; every missing person is a gap."
-
-    def post(self, ctx: ModelContext) -> None:
-        for si, slot in enumerate(ctx.problem.slots):
-            if slot.min == 0:
-                continue
-            short = _shortfall(ctx, f"min_{si}", slot.min, _assigned(ctx, si))
-            ctx.penalise(
-                PenaltyTerm(
-                    self.name,
-                    short,
-                    self.weight(ctx.problem),
-                    slot=si,
-                    detail=lambda v, s=slot: f"{v} below minimum {s.min}",
-                )
-            )
+    level, unit = "min", "minimum"
 
 
-class CoverTarget(SoftRule):
+class CoverTarget(_CoverLevel):
     name = "cover_target"
     description = "Each slot staffed to its target (planned) level where people allow."
-
-    def post(self, ctx: ModelContext) -> None:
-        for si, slot in enumerate(ctx.problem.slots):
-            if slot.target == 0:
-                continue
-            short = _shortfall(ctx, f"target_{si}", slot.target, _assigned(ctx, si))
-            ctx.penalise(
-                PenaltyTerm(
-                    self.name,
-                    short,
-                    self.weight(ctx.problem),
-                    slot=si,
-                    detail=lambda v, s=slot: f"{v} below target {s.target}",
-                )
-            )
+    level, unit = "target", "target"
 
 
 class Composition(SoftRule):

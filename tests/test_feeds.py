@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ import pytest
 
 from tests.ical_checks import lint, with_ical_js, with_icalendar, with_vobject
 from tests.samples import MINIMAL_SERVICE
+from tests.server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,37 +44,12 @@ class Env:
         return {(k, s): p for k, s, p in (line.split("\t") for line in out.splitlines())}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     env = Env(tmp_path_factory.mktemp("feeds"))
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "amhp.cli", "serve", "--port", str(port)],
-        env=env.env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    env.base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(env.base + "/health", timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("server did not start") from None
-            time.sleep(0.2)
-    yield env
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_server(env.env) as base:
+        env.base = base
+        yield env
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
