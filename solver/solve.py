@@ -3,6 +3,7 @@ solution with every penalty and every gap explained."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +62,10 @@ def solve(
     problem: Problem,
     params: SolveParams | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Solution:
+    """Solve; setting ``stop`` from another thread ends the search early (the best
+    rota so far is returned as ``feasible``, or ``unknown`` if there is none)."""
     params = params or SolveParams()
     started = time.monotonic()
     ctx = build_model(problem)
@@ -71,7 +75,13 @@ def solve(
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
     reporter = _Reporter(on_progress, started) if on_progress else None
-    code = solver.solve(ctx.model, reporter)
+    finished = threading.Event()
+    if stop is not None:
+        threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
+    try:
+        code = solver.solve(ctx.model, reporter)
+    finally:
+        finished.set()
     wall = time.monotonic() - started
     stats = {
         "variables": len(ctx.model.proto.variables),
@@ -84,6 +94,13 @@ def solve(
         name = "infeasible" if code == cp_model.INFEASIBLE else "unknown"
         return Solution(name, float("nan"), solver.best_objective_bound, wall, stats=stats)
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats)
+
+
+def _stop_when(stop: threading.Event, finished: threading.Event, solver) -> None:
+    while not finished.is_set():
+        if stop.wait(0.2):
+            solver.stop_search()
+            return
 
 
 def _read_solution(

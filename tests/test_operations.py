@@ -156,3 +156,22 @@ def test_previous_month_carries_into_the_next(db_url):
     )
     assert "a1" not in first_hub["assigned"]
     assert check_rota(december) == []
+
+
+def test_stop_event_returns_the_best_rota_so_far():
+    import threading
+    from pathlib import Path
+
+    from amhp.calendar import Period
+    from amhp.problem_builder import build_problem
+    from amhp.service_file import load_service
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "warwickshire.yaml"
+    built = build_problem(load_service(fixture), Period.month("2026-11"))
+    stop = threading.Event()
+    timer = threading.Timer(2.0, stop.set)
+    timer.start()
+    # Without the stop this would run for ten minutes (the month is not proven quickly).
+    sol = solver.solve(built.problem, solver.SolveParams(time_limit=600), stop=stop)
+    timer.cancel()
+    assert sol.status == "feasible" and sol.assignments
