@@ -253,6 +253,30 @@ def feeds(
             typer.echo(text, err=True)
 
 
+user_app = typer.Typer(help="Accounts for the web service.")
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: str = typer.Option(..., help="admin, lead, manager or practitioner"),
+    service: str | None = typer.Option(None, help="The service a non-admin belongs to"),
+    person: str | None = typer.Option(None, help="A practitioner's id in that service"),
+    password: str = typer.Option(..., prompt=True, hide_input=True),
+) -> None:
+    """Create an account (the first one is an admin)."""
+    from amhp.db import transaction
+    from amhp.users import AccountError, create_user
+
+    try:
+        with transaction() as session:
+            create_user(session, email, password, role, service, person)
+    except AccountError as exc:
+        raise _fail(str(exc), INVALID) from None
+    console.print(f"created {role} {email.lower()}")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1"),

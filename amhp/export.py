@@ -200,3 +200,27 @@ def to_csv(export: dict) -> str:
         row = [cells.get((p["id"], d), "") for d in dates]
         writer.writerow([p["id"], p["name"], p["role"], *row, p["duty_days"]])
     return buf.getvalue()
+
+
+def to_xlsx(export: dict) -> bytes:
+    """A workbook: the people x days grid, the gaps with causes, the penalties."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    grid = book.active
+    grid.title = "Rota"
+    for row in csv.reader(io.StringIO(to_csv(export))):
+        grid.append([int(c) if c.isdigit() else c for c in row])
+    gaps = book.create_sheet("Gaps")
+    gaps.append(["date", "shift", "missing", "reasons"])
+    for g in export["gaps"]:
+        gaps.append([g["date"], g["shift"], g["missing"], "; ".join(g["reasons"])])
+    costs = book.create_sheet("Penalties")
+    costs.append(["rule", "person", "date", "shift", "cost", "detail"])
+    for p in export["penalties"]:
+        costs.append(
+            [p["rule"], p.get("person"), p.get("date"), p.get("shift"), p["cost"], p["detail"]]
+        )
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

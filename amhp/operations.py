@@ -3,6 +3,7 @@ generate a month's rota and store it as a draft."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,7 @@ def generate_rota(
     params: solver.SolveParams | None = None,
     on_progress: Callable[[solver.Progress], None] | None = None,
     store: bool = True,
+    stop: threading.Event | None = None,
 ) -> GeneratedRota:
     """Solve one month and (by default) store the result as a draft rota version.
     A stored service's previous month carries in (rest, runs, closure caps)."""
@@ -65,10 +67,11 @@ def generate_rota(
             before = repository.rota_before(session, definition.service.id, month)
             prior = prior_duties(definition, period.start, before.export if before else None)
     built = build_problem(definition, period, prior)
-    solution = solver.solve(built.problem, params, on_progress)
+    solution = solver.solve(built.problem, params, on_progress, stop)
     export = to_export(built, solution)
     version_id = None
-    if store and solution.status in ("optimal", "feasible"):
+    cancelled = stop is not None and stop.is_set()
+    if store and not cancelled and solution.status in ("optimal", "feasible"):
         with transaction() as session:
             version_id = repository.save_rota(session, definition.service.id, month, export).id
     return GeneratedRota(built, solution, export, version_id)

@@ -138,3 +138,44 @@ class FeedToken(SQLModel, table=True):
     token_hash: str = Field(index=True, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class User(SQLModel, table=True):
+    """Someone who logs in: admin, lead (writes their service), manager (reads,
+    runs scenarios) or practitioner (reads the published rota, own feed)."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True)
+    password_hash: str
+    role: str  # admin | lead | manager | practitioner
+    service_id: str | None = Field(default=None, foreign_key="service.id")
+    person_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuthToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_token"
+    token_hash: str = Field(primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    expires_at: datetime
+
+
+class Job(SQLModel, table=True):
+    """A rota generation request, run in the worker pool. Its state lives here so
+    that a restart can see what was interrupted."""
+
+    __tablename__ = "job"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    month: str
+    time_limit: float = 60.0
+    state: str = "queued"  # queued | running | succeeded | failed | cancelled
+    progress: dict = _json({})
+    rota_id: int | None = Field(default=None, foreign_key="rota_version.id")
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None

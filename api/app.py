@@ -1,46 +1,57 @@
-"""The web service. For now: health and read-only views of services and rotas;
-the full API (jobs, access control, feeds) builds on this app factory."""
+"""The web service: JSON API, calendar feeds and a small home page.
+
+Routes are thin over ``amhp``; rota generation runs as jobs in a bounded worker
+pool whose state is kept in the database (see amhp.jobs)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from html import escape
+
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from amhp import operations
 from amhp.db import get_engine, transaction
-from amhp.repository import NotFound, list_services
+from amhp.jobs import JobRunner
+from amhp.repository import list_services
 from api.feeds import router as feeds_router
+from api.routes import auth, jobs, rotas, services
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    get_engine()  # create tables before the first request
+    app.state.jobs = JobRunner()
+    app.state.jobs.recover()
+    yield
+    app.state.jobs.shutdown()
 
 
 def create_app() -> FastAPI:
     app = FastAPI(
         title="AMHP rota optimiser",
         version="0.1.0",
-        description="Rotas for Approved Mental Health Professional services.",
+        description="Rotas for Approved Mental Health Professional services: services, "
+        "generation jobs, rota versions, exports and calendar feeds.",
+        lifespan=lifespan,
     )
-    get_engine()  # create tables at start-up, not on the first request
+    for module in (auth, services, jobs, rotas):
+        app.include_router(module.router)
     app.include_router(feeds_router)
 
-    @app.get("/health")
+    @app.get("/health", tags=["meta"])
     def health() -> dict:
         return {"status": "ok"}
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
         with transaction() as session:
-            services = list_services(session)
-        items = "".join(f"<li>{s.name} (<code>{s.id}</code>)</li>" for s in services)
+            names = [(s.name, s.id) for s in list_services(session)]
+        items = "".join(f"<li>{escape(n)} (<code>{escape(i)}</code>)</li>" for n, i in names)
         return (
             "<!doctype html><html lang=en><meta charset=utf-8><title>AMHP rota</title>"
             f"<h1>AMHP rota optimiser</h1><p>Services:</p><ul>{items}</ul></html>"
         )
-
-    @app.get("/services/{service_id}/rotas/latest")
-    def latest(service_id: str, month: str | None = None) -> dict:
-        try:
-            rota = operations.latest_rota(service_id, month)
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-        return {"id": rota.id, "state": rota.state, "month": rota.month, "rota": rota.export}
 
     return app

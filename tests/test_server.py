@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -52,12 +51,9 @@ def get(url: str) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def test_serves_health_home_and_latest_rota(server):
+def test_serves_health_home_and_asks_for_login(server):
     assert get(server + "/health") == (200, b'{"status":"ok"}')
     status, body = get(server + "/")
     assert status == 200 and b"Mini AMHP Service" in body
-    status, body = get(server + "/services/mini/rotas/latest?month=2026-11")
-    assert status == 200
-    doc = json.loads(body)
-    assert doc["state"] == "draft" and doc["rota"]["format"] == "amhp-rota/1"
-    assert get(server + "/services/nowhere/rotas/latest")[0] == 404
+    assert get(server + "/services")[0] == 401
+    assert get(server + "/openapi.json")[0] == 200

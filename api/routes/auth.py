@@ -1,0 +1,27 @@
+"""Logging in: email and password for a bearer token with an expiry."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from amhp.users import authenticate, issue_token
+from api.deps import SessionDep, UserDep
+from api.schemas import LoginRequest, TokenOut, UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=TokenOut, responses={401: {}})
+def login(body: LoginRequest, session: SessionDep) -> TokenOut:
+    user = authenticate(session, body.email, body.password)
+    if user is None:
+        raise HTTPException(401, "email or password not recognised")
+    token, expires = issue_token(session, user)
+    return TokenOut(access_token=token, expires_at=expires)
+
+
+@router.get("/me", response_model=UserOut, responses={401: {}})
+def me(user: UserDep) -> UserOut:
+    return UserOut(
+        email=user.email, role=user.role, service_id=user.service_id, person_id=user.person_id
+    )

@@ -1,0 +1,91 @@
+"""Services: list, read and replace a service definition (optimistic concurrency
+through the service revision as ETag), practitioners, feed links."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, HTTPException, Response
+from sqlmodel import select
+
+from amhp import repository
+from amhp.feed_links import feed_lines
+from amhp.service_model import ServiceDefinition
+from amhp.tables import ServiceRow
+from api.deps import SessionDep, UserDep, require_read, require_role
+from api.schemas import FeedLinkOut, ServiceSummary
+
+router = APIRouter(prefix="/services", tags=["services"])
+
+
+def _etag(row: ServiceRow) -> str:
+    return f'"rev-{row.revision}"'
+
+
+@router.get("", response_model=list[ServiceSummary], responses={401: {}})
+def list_services(session: SessionDep, user: UserDep) -> list[ServiceSummary]:
+    stmt = select(ServiceRow).order_by(ServiceRow.id)
+    if user.role != "admin":
+        stmt = stmt.where(ServiceRow.id == user.service_id)
+    return [ServiceSummary(id=r.id, name=r.name, revision=r.revision) for r in session.exec(stmt)]
+
+
+@router.get("/{service_id}", response_model=ServiceDefinition, responses={401: {}, 404: {}})
+def get_service(service_id: str, session: SessionDep, user: UserDep, response: Response):
+    require_read(user, service_id)
+    try:
+        definition = repository.load_service(session, service_id)
+    except repository.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    response.headers["ETag"] = _etag(session.get(ServiceRow, service_id))
+    return definition
+
+
+@router.put(
+    "/{service_id}",
+    response_model=ServiceSummary,
+    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    summary="Create or replace a service definition (If-Match: the ETag you read)",
+)
+def put_service(
+    service_id: str,
+    definition: ServiceDefinition,
+    session: SessionDep,
+    user: UserDep,
+    if_match: str | None = Header(default=None),
+) -> ServiceSummary:
+    if definition.service.id != service_id:
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": ["body", "service", "id"],
+                    "msg": f"must be {service_id!r}, the id in the URL",
+                    "type": "value_error",
+                }
+            ],
+        )
+    row = session.get(ServiceRow, service_id)
+    if row is None:
+        if user.role != "admin":
+            raise HTTPException(404, f"no service {service_id!r}")
+    else:
+        require_role(user, service_id, "lead")
+        if if_match is not None and if_match != _etag(row):
+            raise HTTPException(409, f"the service changed since you read it (now {_etag(row)})")
+    saved, _created = repository.save_service(session, definition)
+    return ServiceSummary(id=saved.id, name=saved.name, revision=saved.revision)
+
+
+@router.get("/{service_id}/feeds", response_model=list[FeedLinkOut], responses={401: {}, 404: {}})
+def feeds(service_id: str, user: UserDep) -> list[FeedLinkOut]:
+    """Feed links the caller may see: a practitioner only their own."""
+    if user.role != "admin" and user.service_id != service_id:
+        raise HTTPException(404, f"no service {service_id!r}")
+    try:
+        lines = feed_lines(service_id)
+    except repository.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    if user.role == "practitioner":
+        lines = [x for x in lines if x.kind == "person" and x.subject == user.person_id]
+    elif user.role == "manager":
+        lines = [x for x in lines if x.kind != "person"]
+    return [FeedLinkOut(kind=x.kind, subject=x.subject, path=x.path) for x in lines]

@@ -1,0 +1,76 @@
+"""Public request and response shapes of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"email": "lead@warwickshire.example", "password": "correct horse"}]
+        }
+    )
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class UserOut(BaseModel):
+    email: str
+    role: str
+    service_id: str | None
+    person_id: str | None
+
+
+class ServiceSummary(BaseModel):
+    id: str
+    name: str
+    revision: int
+
+
+class JobRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"month": "2026-12", "time_limit": 60}]}
+    )
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    time_limit: float = Field(default=60.0, gt=0, le=3600)
+
+
+class JobOut(BaseModel):
+    id: int
+    service_id: str
+    month: str
+    state: str
+    progress: dict
+    rota_id: int | None
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class RotaVersionOut(BaseModel):
+    id: int
+    service_id: str
+    month: str
+    state: str
+    solve_status: str
+    objective: float | None
+    bound: float | None
+    created_at: datetime
+    published_at: datetime | None
+    gaps: int
+
+
+class FeedLinkOut(BaseModel):
+    kind: str
+    subject: str
+    path: str
