@@ -89,3 +89,39 @@ def feeds(service_id: str, user: UserDep) -> list[FeedLinkOut]:
     elif user.role == "manager":
         lines = [x for x in lines if x.kind != "person"]
     return [FeedLinkOut(kind=x.kind, subject=x.subject, path=x.path) for x in lines]
+
+
+@router.post(
+    "/{service_id}/feeds/person/{person_id}/reissue",
+    response_model=FeedLinkOut,
+    responses={401: {}, 403: {}, 404: {}},
+)
+def reissue_feed(service_id: str, person_id: str, user: UserDep) -> FeedLinkOut:
+    """A new private link; the old one stops working."""
+    _own_feed_or_lead(user, service_id, person_id)
+    try:
+        lines = feed_lines(service_id, reissue=person_id)
+    except repository.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    x = next(x for x in lines if x.kind == "person" and x.subject == person_id)
+    return FeedLinkOut(kind=x.kind, subject=x.subject, path=x.path)
+
+
+@router.delete(
+    "/{service_id}/feeds/person/{person_id}", status_code=204, responses={401: {}, 403: {}, 404: {}}
+)
+def revoke_feed(service_id: str, person_id: str, user: UserDep) -> Response:
+    _own_feed_or_lead(user, service_id, person_id)
+    try:
+        feed_lines(service_id, revoke=person_id)
+    except repository.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    return Response(status_code=204)
+
+
+def _own_feed_or_lead(user, service_id: str, person_id: str) -> None:
+    if user.role == "practitioner" and user.service_id == service_id:
+        if user.person_id != person_id:
+            raise HTTPException(403, "you may only manage your own feed")
+        return
+    require_role(user, service_id, "lead")
