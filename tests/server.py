@@ -20,9 +20,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def running_server(env: dict) -> Iterator[str]:
-    """Start the server, wait until /health answers, yield its base URL, stop it."""
+def start_server(env: dict) -> tuple[str, subprocess.Popen]:
+    """Start `amhp serve` and wait until /health answers; the caller stops it."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "amhp.cli", "serve", "--port", str(port)],
@@ -32,16 +31,23 @@ def running_server(env: dict) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return base, proc
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("server did not start") from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def running_server(env: dict) -> Iterator[str]:
+    """A server for the duration of the block."""
+    base, proc = start_server(env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.2)
         yield base
     finally:
         proc.terminate()

@@ -1,0 +1,73 @@
+"""A server killed mid-generation: after a restart the job is not reported as
+running, no partial rota is visible, and a new job succeeds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.server import ROOT, start_server
+
+PASSWORD = "a long enough password"
+
+
+def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
+    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'kill.db'}"}
+    cli = [sys.executable, "-m", "amhp.cli"]
+    for args in (
+        ["import", "fixtures/warwickshire.yaml"],
+        ["user", "add", "admin@example.org", "--role", "admin", "--password", PASSWORD],
+    ):
+        subprocess.run([*cli, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    base, proc = start_server(env)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = client.post(
+                "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
+            ).json()
+            auth = {"Authorization": f"Bearer {token['access_token']}"}
+            job = client.post(
+                "/services/warwickshire/jobs",
+                json={"month": "2026-11", "time_limit": 600},
+                headers=auth,
+            ).json()
+            deadline = time.monotonic() + 60
+            while client.get(f"/jobs/{job['id']}", headers=auth).json()["state"] != "running":
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        proc.kill()  # SIGKILL: no shutdown hooks run
+        proc.wait()
+    base, proc = start_server(env)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = client.post(
+                "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
+            ).json()
+            auth = {"Authorization": f"Bearer {token['access_token']}"}
+            after = client.get(f"/jobs/{job['id']}", headers=auth).json()
+            assert after["state"] == "failed" and "restart" in after["error"]
+            assert after["rota_id"] is None
+            rotas = client.get("/services/warwickshire/rotas?month=2026-11", headers=auth)
+            assert rotas.json() == []
+            again = client.post(
+                "/services/warwickshire/jobs",
+                json={"month": "2026-11", "time_limit": 5},
+                headers=auth,
+            ).json()
+            deadline = time.monotonic() + 120
+            while (state := client.get(f"/jobs/{again['id']}", headers=auth).json()["state"]) in (
+                "queued",
+                "running",
+            ):
+                assert time.monotonic() < deadline
+                time.sleep(0.5)
+            assert state == "succeeded"
+            assert len(client.get("/services/warwickshire/rotas", headers=auth).json()) == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
