@@ -1,0 +1,99 @@
+"""Authorisation matrix: every role against every endpoint group, including
+another service's lead. Another service's data answers 404, not 403, so ids do
+not leak."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+import solver
+from amhp import operations
+from amhp.db import transaction
+from amhp.service_file import parse_service
+from amhp.users import create_user
+from api.app import create_app
+from tests.samples import MINIMAL_SERVICE
+
+PASSWORD = "a long enough password"
+ROLES = ("admin", "lead", "manager", "practitioner", "other_lead", "anonymous")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    db = tmp_path_factory.mktemp("access") / "access.db"
+    mp.setenv("AMHP_DATABASE_URL", f"sqlite:///{db}")
+    a = parse_service(MINIMAL_SERVICE)
+    b = parse_service(MINIMAL_SERVICE.replace("id: mini", "id: other"))
+    for definition in (a, b):
+        operations.import_service(definition)
+    draft = operations.generate_rota(a, "2026-11", solver.SolveParams(time_limit=5)).version_id
+    with transaction() as s:
+        create_user(s, "admin@x.org", PASSWORD, "admin")
+        create_user(s, "lead@x.org", PASSWORD, "lead", "mini")
+        create_user(s, "manager@x.org", PASSWORD, "manager", "mini")
+        create_user(s, "practitioner@x.org", PASSWORD, "practitioner", "mini", "a2")
+        create_user(s, "other_lead@x.org", PASSWORD, "lead", "other")
+    with TestClient(create_app()) as client:
+        headers = {"anonymous": {}}
+        for role in ROLES[:-1]:
+            r = client.post("/auth/login", json={"email": f"{role}@x.org", "password": PASSWORD})
+            headers[role] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        yield client, headers, draft, a.model_dump(mode="json")
+    mp.undo()
+
+
+# endpoint group -> expected status for admin, lead, manager, practitioner, other_lead, anonymous
+MATRIX = {
+    "list services": (("GET", "/services"), (200, 200, 200, 200, 200, 401)),
+    "read service": (("GET", "/services/mini"), (200, 200, 200, 200, 404, 401)),
+    "replace service": (("PUT", "/services/mini"), (200, 200, 403, 403, 404, 401)),
+    "start job": (("POST", "/services/mini/jobs"), (202, 202, 403, 403, 404, 401)),
+    "list rotas": (("GET", "/services/mini/rotas"), (200, 200, 200, 200, 404, 401)),
+    "read draft rota": (("GET", "/rotas/{draft}"), (200, 200, 200, 404, 404, 401)),
+    "explain draft": (("GET", "/rotas/{draft}/explain"), (200, 200, 200, 404, 404, 401)),
+    "feed links": (("GET", "/services/mini/feeds"), (200, 200, 200, 200, 404, 401)),
+    "revoke a1's feed": (
+        ("DELETE", "/services/mini/feeds/person/a1"),
+        (204, 204, 403, 403, 404, 401),
+    ),
+}
+
+
+@pytest.mark.parametrize("group", list(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_access(world, group, role):
+    client, headers, draft, definition = world
+    (method, path), expected = MATRIX[group]
+    body = None
+    if method == "PUT":
+        body = definition
+    elif method == "POST":
+        body = {"month": "2026-12", "time_limit": 1}
+    r = client.request(method, path.format(draft=draft), json=body, headers=headers[role])
+    assert r.status_code == expected[ROLES.index(role)], r.text
+
+
+def test_publish_only_by_the_services_lead(world):
+    client, headers, draft, _ = world
+    for role, status in (("manager", 403), ("practitioner", 404), ("other_lead", 404)):
+        assert client.post(f"/rotas/{draft}/publish", headers=headers[role]).status_code == status
+    assert client.post(f"/rotas/{draft}/publish", headers=headers["lead"]).status_code == 200
+    assert client.get(f"/rotas/{draft}", headers=headers["practitioner"]).status_code == 200
+    assert client.post(f"/rotas/{draft}/publish", headers=headers["lead"]).status_code == 409
+
+
+def test_stale_edit_is_a_conflict(world):
+    client, headers, _, definition = world
+    etag = client.get("/services/mini", headers=headers["lead"]).headers["etag"]
+    renamed = {**definition, "service": {**definition["service"], "name": "Renamed"}}
+    ok = client.put("/services/mini", json=renamed, headers={**headers["lead"], "If-Match": etag})
+    assert ok.status_code == 200
+    stale = client.put(
+        "/services/mini", json=definition, headers={**headers["lead"], "If-Match": etag}
+    )
+    assert stale.status_code == 409
+    assert client.get("/services/mini", headers=headers["lead"]).json()["service"]["name"] == (
+        "Renamed"
+    )
