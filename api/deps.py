@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -64,3 +64,8 @@ def require_role(user: User, service_id: str, *roles: str) -> None:
 
 def runner(request: Request):
     return request.app.state.jobs
+
+
+# Database ids: anything outside a 32-bit positive integer cannot exist, and SQLite
+# would overflow on it; say so as a 422 rather than fail.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException
 
 from amhp.tables import Job, ServiceRow
-from api.deps import SessionDep, UserDep, require_role, runner
+from api.deps import RowId, SessionDep, UserDep, require_role, runner
 from api.schemas import JobOut, JobRequest
 
 router = APIRouter(tags=["jobs"])
@@ -39,7 +39,7 @@ def _job(session, user, job_id: int) -> Job:
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses={401: {}, 403: {}, 404: {}})
-def get_job(job_id: int, session: SessionDep, user: UserDep) -> JobOut:
+def get_job(job_id: RowId, session: SessionDep, user: UserDep) -> JobOut:
     job = _job(session, user, job_id)
     require_role(user, job.service_id, "lead", "manager")
     return _out(job)
@@ -51,7 +51,7 @@ def get_job(job_id: int, session: SessionDep, user: UserDep) -> JobOut:
     status_code=202,
     responses={401: {}, 403: {}, 404: {}, 409: {}},
 )
-def cancel_job(job_id: int, session: SessionDep, user: UserDep, jobs=Depends(runner)) -> JobOut:
+def cancel_job(job_id: RowId, session: SessionDep, user: UserDep, jobs=Depends(runner)) -> JobOut:
     job = _job(session, user, job_id)
     require_role(user, job.service_id, "lead")
     if not jobs.cancel(job_id):

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from amhp import repository
 from amhp.export import to_csv, to_xlsx
 from amhp.tables import RotaVersion
-from api.deps import SessionDep, UserDep, require_read, require_role
+from api.deps import RowId, SessionDep, UserDep, require_read, require_role
 from api.schemas import RotaVersionOut
 
 router = APIRouter(tags=["rotas"])
@@ -77,7 +77,7 @@ def _rota(session, user, rota_id: int) -> RotaVersion:
     },
 )
 def get_rota(
-    rota_id: int,
+    rota_id: RowId,
     session: SessionDep,
     user: UserDep,
     format: Literal["json", "csv", "xlsx"] = "json",
@@ -101,7 +101,7 @@ def get_rota(
 
 @router.get("/rotas/{rota_id}/explain", responses={401: {}, 404: {}})
 def explain(
-    rota_id: int,
+    rota_id: RowId,
     session: SessionDep,
     user: UserDep,
     person: str | None = None,
@@ -128,7 +128,7 @@ def explain(
     response_model=RotaVersionOut,
     responses={401: {}, 403: {}, 404: {}, 409: {}},
 )
-def publish(rota_id: int, session: SessionDep, user: UserDep) -> RotaVersionOut:
+def publish(rota_id: RowId, session: SessionDep, user: UserDep) -> RotaVersionOut:
     rota = _rota(session, user, rota_id)
     require_role(user, rota.service_id, "lead")
     if rota.state != "draft":
