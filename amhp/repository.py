@@ -45,6 +45,8 @@ def save_service(session: Session, definition: ServiceDefinition) -> tuple[Servi
     info = definition.service
     row = session.get(ServiceRow, info.id)
     created = row is None
+    # The revision is the service's ETag: any change to any part of it bumps it.
+    changed = created or load_service(session, info.id) != definition
     fields = {
         "name": info.name,
         "timezone": info.timezone,
@@ -58,7 +60,6 @@ def save_service(session: Session, definition: ServiceDefinition) -> tuple[Servi
     if row is None:
         row = ServiceRow(id=info.id, **fields)
     else:
-        changed = any(getattr(row, k) != v for k, v in fields.items())
         for key, value in fields.items():
             setattr(row, key, value)
         if changed:

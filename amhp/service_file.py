@@ -97,19 +97,28 @@ def parse_service(text: str, source: str = "<service>") -> ServiceDefinition:
     try:
         return ServiceDefinition.model_validate(data)
     except ValidationError as exc:
-        errors = []
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-            ctx_error = err.get("ctx", {}).get("error")
-            if isinstance(ctx_error, ReferenceErrors):
-                for ref_loc, msg in ctx_error.errors:
-                    errors.append(FieldError(format_path(ref_loc), msg, _line_for(lines, ref_loc)))
-                continue
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                message = "unknown field (check the spelling)"
-            errors.append(FieldError(format_path(loc), message, _line_for(lines, loc)))
+        errors = [
+            FieldError(format_path(loc), msg, _line_for(lines, loc))
+            for loc, msg in validation_problems(exc)
+        ]
         raise ServiceFileError(source, errors) from None
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[tuple, str]]:
+    """(field location, message) for every problem, cross-references expanded to the
+    field that holds the bad reference. Shared by the file loader and the API."""
+    out = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        ctx_error = err.get("ctx", {}).get("error")
+        if isinstance(ctx_error, ReferenceErrors):
+            out.extend(ctx_error.errors)
+            continue
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling)"
+        out.append((loc, message))
+    return out
 
 
 def load_service(path: str | Path) -> ServiceDefinition:

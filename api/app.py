@@ -16,7 +16,7 @@ from amhp.db import get_engine, transaction
 from amhp.jobs import JobRunner
 from amhp.repository import list_services
 from api.feeds import router as feeds_router
-from api.routes import auth, jobs, rotas, services
+from api.routes import auth, collections, jobs, rotas, services
 
 
 @asynccontextmanager
@@ -38,6 +38,8 @@ def create_app() -> FastAPI:
     )
     for module in (auth, services, jobs, rotas):
         app.include_router(module.router)
+    for router in collections.routers:
+        app.include_router(router)
     app.include_router(feeds_router)
 
     @app.get("/health", tags=["meta"])

@@ -58,6 +58,14 @@ MATRIX = {
         ("DELETE", "/services/mini/feeds/person/a1"),
         (204, 204, 403, 403, 404, 401),
     ),
+    "list practitioners": (("GET", "/services/mini/practitioners"), (200, 200, 200, 403, 404, 401)),
+    "list leave": (("GET", "/services/mini/leave"), (200, 200, 200, 200, 404, 401)),
+    "add cover rule": (("POST", "/services/mini/cover-rules"), (201, 201, 403, 403, 404, 401)),
+    "add own request": (("POST", "/services/mini/requests"), (201, 201, 403, 201, 404, 401)),
+}
+BODIES = {
+    "add cover rule": {"shift": "HUB", "dates": ["2026-12-24"], "min": 1},
+    "add own request": {"person": "a2", "date": "2026-12-03", "want": False, "weight": 10},
 }
 
 
@@ -66,10 +74,10 @@ MATRIX = {
 def test_access(world, group, role):
     client, headers, draft, definition = world
     (method, path), expected = MATRIX[group]
-    body = None
+    body = BODIES.get(group)
     if method == "PUT":
         body = definition
-    elif method == "POST":
+    elif method == "POST" and body is None:
         body = {"month": "2026-12", "time_limit": 1}
     r = client.request(method, path.format(draft=draft), json=body, headers=headers[role])
     assert r.status_code == expected[ROLES.index(role)], r.text
@@ -97,3 +105,54 @@ def test_stale_edit_is_a_conflict(world):
     assert client.get("/services/mini", headers=headers["lead"]).json()["service"]["name"] == (
         "Renamed"
     )
+
+
+def test_collection_edits_validate_like_a_service_file(world):
+    client, headers, _, _ = world
+    lead, bob = headers["lead"], headers["practitioner"]
+    bad = client.post(
+        "/services/mini/leave",
+        headers=lead,
+        json={"person": "zz", "kind": "annual", "start": "2026-12-01", "end": "2026-12-02"},
+    )
+    assert bad.status_code == 422
+    assert (
+        bad.json()["detail"][0]["path"].startswith("leave[")
+        and "zz" in bad.json()["detail"][0]["msg"]
+    )
+    others = client.post(
+        "/services/mini/leave",
+        headers=bob,
+        json={"person": "a1", "kind": "annual", "start": "2026-12-01", "end": "2026-12-02"},
+    )
+    assert others.status_code == 403
+    mine = client.post(
+        "/services/mini/leave",
+        headers=bob,
+        json={"person": "a2", "kind": "annual", "start": "2026-12-07", "end": "2026-12-08"},
+    )
+    assert mine.status_code == 201
+    listed = client.get("/services/mini/leave", headers=bob)
+    assert {x["person"] for x in listed.json()} == {"a2"}
+    etag = listed.headers["etag"]
+    key = str(len(client.get("/services/mini/leave", headers=lead).json()) - 1)
+    assert (
+        client.delete(f"/services/mini/leave/{key}", headers={**bob, "If-Match": etag}).status_code
+        == 204
+    )
+    assert (
+        client.delete("/services/mini/leave/0", headers={**bob, "If-Match": etag}).status_code
+        == 409
+    )
+    renamed = client.put(
+        "/services/mini/practitioners/a3",
+        headers=lead,
+        json={"id": "a3", "name": "Catherine", "role": "amhp", "shift_types": ["HUB"]},
+    )
+    assert renamed.status_code == 200
+    wrong_key = client.put(
+        "/services/mini/practitioners/a3",
+        headers=lead,
+        json={"id": "a9", "name": "X", "role": "amhp", "shift_types": ["HUB"]},
+    )
+    assert wrong_key.status_code == 422

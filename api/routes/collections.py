@@ -1,0 +1,203 @@
+"""The parts of a service as resources: practitioners, shift types, cover rules,
+leave, requests and fixed cells. One router factory serves them all.
+
+Every write loads the service definition, changes one item, validates the whole
+definition again (so cross-references are checked exactly as for a service file)
+and saves it with a new revision; ``If-Match`` with the service's ETag guards
+against overwriting someone else's edit (409). Practitioners may list, add and
+remove their own leave and requests.
+
+(No ``from __future__ import annotations`` here: the handlers' body types are the
+collection's model, which FastAPI must see as a real class, not a string.)
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Header, HTTPException, Response
+from pydantic import BaseModel, ValidationError
+
+from amhp import repository
+from amhp.service_file import format_path, validation_problems
+from amhp.service_model import (
+    CoverRule,
+    FixedAssignment,
+    Leave,
+    Practitioner,
+    RequestDef,
+    ServiceDefinition,
+    ShiftTypeDef,
+)
+from amhp.tables import ServiceRow, User
+from api.deps import SessionDep, UserDep, require_read, require_role
+
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+
+
+@dataclass(frozen=True)
+class Collection:
+    path: str  # URL segment
+    field: str  # ServiceDefinition attribute
+    model: type[BaseModel]
+    key_field: str | None  # None: items are addressed by their position
+    own: bool = False  # practitioners may manage their own items
+
+
+COLLECTIONS = (
+    Collection("practitioners", "practitioners", Practitioner, "id"),
+    Collection("shift-types", "shift_types", ShiftTypeDef, "code"),
+    Collection("cover-rules", "cover", CoverRule, None),
+    Collection("leave", "leave", Leave, None, own=True),
+    Collection("requests", "requests", RequestDef, None, own=True),
+    Collection("fixed-cells", "fixed", FixedAssignment, None),
+)
+
+
+def _key(c: Collection, item: BaseModel, index: int) -> str:
+    return str(getattr(item, c.key_field)) if c.key_field else str(index)
+
+
+def _may_write(user: User, service_id: str, c: Collection, item: BaseModel | None) -> None:
+    if user.role == "practitioner" and c.own and user.service_id == service_id:
+        if item is not None and getattr(item, "person", None) != user.person_id:
+            raise HTTPException(403, "you may only change your own entries")
+        return
+    require_role(user, service_id, "lead")
+
+
+def _save(
+    session,
+    service_id: str,
+    definition: ServiceDefinition,
+    c: Collection,
+    items: list,
+    if_match: str | None,
+) -> ServiceRow:
+    row = session.get(ServiceRow, service_id)
+    if if_match is not None and if_match != f'"rev-{row.revision}"':
+        raise HTTPException(
+            409, f'the service changed since you read it (now "rev-{row.revision}")'
+        )
+    data = definition.model_dump(mode="json")
+    data[c.field] = [i.model_dump(mode="json") for i in items]
+    try:
+        updated = ServiceDefinition.model_validate(data)
+    except ValidationError as exc:
+        detail = [
+            {"loc": ["body", *loc], "msg": msg, "type": "value_error", "path": format_path(loc)}
+            for loc, msg in validation_problems(exc)
+        ]
+        raise HTTPException(422, detail) from None
+    saved, _ = repository.save_service(session, updated)
+    return saved
+
+
+def make_router(c: Collection) -> APIRouter:
+    router = APIRouter(prefix="/services/{service_id}/" + c.path, tags=[c.path])
+    model = c.model
+
+    def load(session, user, service_id: str) -> ServiceDefinition:
+        require_read(user, service_id)
+        try:
+            return repository.load_service(session, service_id)
+        except repository.NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+
+    def find(definition: ServiceDefinition, key: str) -> int:
+        items = getattr(definition, c.field)
+        for i, item in enumerate(items):
+            if _key(c, item, i) == key:
+                return i
+        raise HTTPException(404, f"no {c.path} item {key!r}")
+
+    @router.get(
+        "",
+        response_model=list[model],
+        responses={401: {}, 403: {}, 404: {}},
+        summary=f"List {c.path}",
+    )
+    def list_items(service_id: str, session: SessionDep, user: UserDep, response: Response):
+        definition = load(session, user, service_id)
+        items = getattr(definition, c.field)
+        if user.role == "practitioner":
+            if not c.own:
+                raise HTTPException(403, "practitioners see only their own leave and requests")
+            items = [i for i in items if i.person == user.person_id]
+        response.headers["ETag"] = f'"rev-{session.get(ServiceRow, service_id).revision}"'
+        return items
+
+    @router.post(
+        "",
+        response_model=model,
+        status_code=201,
+        responses=WRITE_RESPONSES,
+        summary=f"Add to {c.path}",
+    )
+    def add_item(
+        service_id: str,
+        item: model,
+        session: SessionDep,
+        user: UserDep,
+        if_match: str | None = Header(default=None),
+    ):
+        definition = load(session, user, service_id)
+        _may_write(user, service_id, c, item)
+        items = [*getattr(definition, c.field), item]
+        _save(session, service_id, definition, c, items, if_match)
+        return item
+
+    @router.put(
+        "/{key}",
+        response_model=model,
+        responses=WRITE_RESPONSES,
+        summary=f"Replace one of {c.path}",
+    )
+    def replace_item(
+        service_id: str,
+        key: str,
+        item: model,
+        session: SessionDep,
+        user: UserDep,
+        if_match: str | None = Header(default=None),
+    ):
+        definition = load(session, user, service_id)
+        index = find(definition, key)
+        _may_write(user, service_id, c, getattr(definition, c.field)[index])
+        _may_write(user, service_id, c, item)
+        if c.key_field and _key(c, item, index) != key:
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", c.key_field],
+                        "type": "value_error",
+                        "msg": f"must be {key!r}, the key in the URL",
+                    }
+                ],
+            )
+        items = list(getattr(definition, c.field))
+        items[index] = item
+        _save(session, service_id, definition, c, items, if_match)
+        return item
+
+    @router.delete(
+        "/{key}", status_code=204, responses=WRITE_RESPONSES, summary=f"Remove one of {c.path}"
+    )
+    def delete_item(
+        service_id: str,
+        key: str,
+        session: SessionDep,
+        user: UserDep,
+        if_match: str | None = Header(default=None),
+    ) -> Response:
+        definition = load(session, user, service_id)
+        index = find(definition, key)
+        _may_write(user, service_id, c, getattr(definition, c.field)[index])
+        items = [x for i, x in enumerate(getattr(definition, c.field)) if i != index]
+        _save(session, service_id, definition, c, items, if_match)
+        return Response(status_code=204)
+
+    return router
+
+
+routers = [make_router(c) for c in COLLECTIONS]
