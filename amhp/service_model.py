@@ -277,7 +277,37 @@ class FixedAssignment(Strict):
     shift: str
 
 
+EXAMPLE_SERVICE = {
+    "service": {"id": "mini", "name": "Mini AMHP Service"},
+    "shift_types": [
+        {"code": "HUB", "name": "Hub", "start": "09:00", "end": "17:00"},
+        {"code": "ON", "name": "On call", "start": "17:00", "end": "23:00", "kind": "on_call"},
+    ],
+    "cover": [
+        {
+            "shift": "HUB",
+            "days": "weekday",
+            "min": 2,
+            "target": 2,
+            "max": 3,
+            "require": [{"roles": ["lead"], "min": 1}],
+        },
+        {"shift": "ON", "days": "weekday", "min": 1},
+    ],
+    "practitioners": [
+        {"id": "a1", "name": "Ann", "role": "lead", "shift_types": ["HUB", "ON"]},
+        {"id": "a2", "name": "Bob", "role": "amhp", "fte": 0.8, "shift_types": ["HUB", "ON"]},
+        {"id": "a3", "name": "Cat", "role": "amhp", "shift_types": ["HUB"]},
+    ],
+    "leave": [{"person": "a2", "kind": "annual", "start": "2026-11-09", "end": "2026-11-13"}],
+}
+
+
 class ServiceDefinition(Strict):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"examples": [EXAMPLE_SERVICE]}
+    )
+
     service: ServiceInfo
     areas: list[str] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)

@@ -71,3 +71,44 @@ def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_cancelled_job_stores_no_rota(tmp_path):
+    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'cancel.db'}"}
+    cli = [sys.executable, "-m", "amhp.cli"]
+    for args in (
+        ["import", "fixtures/warwickshire.yaml"],
+        ["user", "add", "admin@example.org", "--role", "admin", "--password", PASSWORD],
+    ):
+        subprocess.run([*cli, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    base, proc = start_server(env)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = client.post(
+                "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
+            ).json()
+            auth = {"Authorization": f"Bearer {token['access_token']}"}
+            job = client.post(
+                "/services/warwickshire/jobs",
+                json={"month": "2026-11", "time_limit": 600},
+                headers=auth,
+            ).json()
+            deadline = time.monotonic() + 60
+            while (j := client.get(f"/jobs/{job['id']}", headers=auth).json())["state"] != (
+                "running"
+            ) or not j["progress"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+            assert {"elapsed", "objective", "bound"} <= set(j["progress"])
+            assert client.delete(f"/jobs/{job['id']}", headers=auth).status_code == 202
+            while (state := client.get(f"/jobs/{job['id']}", headers=auth).json()["state"]) == (
+                "running"
+            ):
+                assert time.monotonic() < deadline + 60
+                time.sleep(0.3)
+            assert state == "cancelled"
+            assert client.get("/services/warwickshire/rotas", headers=auth).json() == []
+            assert client.delete(f"/jobs/{job['id']}", headers=auth).status_code == 409
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
