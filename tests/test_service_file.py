@@ -120,3 +120,9 @@ def test_cli_validate_exit_code_and_message(tmp_path):
         [sys.executable, "-m", "amhp.cli", "validate", str(good)], capture_output=True, text=True
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_openapi_example_service_is_valid():
+    from amhp.service_model import EXAMPLE_SERVICE, ServiceDefinition
+
+    assert ServiceDefinition.model_validate(EXAMPLE_SERVICE).service.id == "mini"
