@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from amhp.db import get_engine
+from amhp.db import transaction
 from amhp.tables import User
 from amhp.users import user_for_token
 
@@ -19,13 +19,8 @@ bearer = HTTPBearer(auto_error=False)
 def get_session() -> Iterator[Session]:
     """Commit when the handler returns, roll back on any error: a failed write
     changes nothing."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with transaction() as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -15,21 +15,31 @@ from tests.server import ROOT, start_server
 PASSWORD = "a long enough password"
 
 
-def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'kill.db'}"}
+def warwickshire_env(tmp_path) -> dict:
+    """A database holding the Warwickshire fixture and an admin account."""
+    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'jobs.db'}"}
     cli = [sys.executable, "-m", "amhp.cli"]
     for args in (
         ["import", "fixtures/warwickshire.yaml"],
         ["user", "add", "admin@example.org", "--role", "admin", "--password", PASSWORD],
     ):
         subprocess.run([*cli, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    return env
+
+
+def admin(client: httpx.Client) -> dict:
+    token = client.post(
+        "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
+    ).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
+    env = warwickshire_env(tmp_path)
     base, proc = start_server(env)
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            token = client.post(
-                "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
-            ).json()
-            auth = {"Authorization": f"Bearer {token['access_token']}"}
+            auth = admin(client)
             job = client.post(
                 "/services/warwickshire/jobs",
                 json={"month": "2026-11", "time_limit": 600},
@@ -45,10 +55,7 @@ def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
     base, proc = start_server(env)
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            token = client.post(
-                "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
-            ).json()
-            auth = {"Authorization": f"Bearer {token['access_token']}"}
+            auth = admin(client)
             after = client.get(f"/jobs/{job['id']}", headers=auth).json()
             assert after["state"] == "failed" and "restart" in after["error"]
             assert after["rota_id"] is None
@@ -74,20 +81,11 @@ def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
 
 
 def test_cancelled_job_stores_no_rota(tmp_path):
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'cancel.db'}"}
-    cli = [sys.executable, "-m", "amhp.cli"]
-    for args in (
-        ["import", "fixtures/warwickshire.yaml"],
-        ["user", "add", "admin@example.org", "--role", "admin", "--password", PASSWORD],
-    ):
-        subprocess.run([*cli, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    env = warwickshire_env(tmp_path)
     base, proc = start_server(env)
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            token = client.post(
-                "/auth/login", json={"email": "admin@example.org", "password": PASSWORD}
-            ).json()
-            auth = {"Authorization": f"Bearer {token['access_token']}"}
+            auth = admin(client)
             job = client.post(
                 "/services/warwickshire/jobs",
                 json={"month": "2026-11", "time_limit": 600},
