@@ -21,8 +21,6 @@ from sqlmodel import Session, select
 from amhp.db import database_url
 from amhp.tables import FeedToken, utcnow
 
-KINDS = ("person", "service", "shift")
-
 
 def _key_file() -> Path:
     explicit = os.environ.get("AMHP_SECRET_FILE")

@@ -17,7 +17,6 @@ from amhp.export import to_export
 from amhp.problem_builder import BuiltProblem, build_problem
 from amhp.service_file import load_service as read_service_file
 from amhp.service_model import ServiceDefinition
-from amhp.tables import RotaVersion
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,3 @@ def generate_rota(
         with transaction() as session:
             version_id = repository.save_rota(session, definition.service.id, month, export).id
     return GeneratedRota(built, solution, export, version_id)
-
-
-def latest_rota(service_id: str, month: str | None = None) -> RotaVersion:
-    with transaction() as session:
-        return repository.latest_rota(session, service_id, month)

@@ -233,16 +233,6 @@ def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | 
     return (published or rotas or [None])[0]
 
 
-def latest_rota(session: Session, service_id: str, month: str | None = None) -> RotaVersion:
-    stmt = select(RotaVersion).where(RotaVersion.service_id == service_id)
-    if month:
-        stmt = stmt.where(RotaVersion.month == month)
-    rota = session.exec(stmt.order_by(col(RotaVersion.id).desc())).first()
-    if rota is None:
-        raise NotFound(f"no rota for {service_id}" + (f" in {month}" if month else ""))
-    return rota
-
-
 def publish(session: Session, service_id: str, month: str) -> RotaVersion:
     """Publish the latest draft for a month; the previously published version of
     that month is superseded. A published version is never changed again."""

@@ -64,3 +64,8 @@ def runner(request: Request):
 # Database ids: anything outside a 32-bit positive integer cannot exist, and SQLite
 # would overflow on it; say so as a 422 rather than fail.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def service_etag(row) -> str:
+    """A service's ETag: its revision, bumped by any change to any part of it."""
+    return f'"rev-{row.revision}"'

@@ -29,7 +29,7 @@ from amhp.service_model import (
     ShiftTypeDef,
 )
 from amhp.tables import ServiceRow, User
-from api.deps import SessionDep, UserDep, require_read, require_role
+from api.deps import SessionDep, UserDep, require_read, require_role, service_etag
 
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
@@ -74,10 +74,8 @@ def _save(
     if_match: str | None,
 ) -> ServiceRow:
     row = session.get(ServiceRow, service_id)
-    if if_match is not None and if_match != f'"rev-{row.revision}"':
-        raise HTTPException(
-            409, f'the service changed since you read it (now "rev-{row.revision}")'
-        )
+    if if_match is not None and if_match != service_etag(row):
+        raise HTTPException(409, f"the service changed since you read it (now {service_etag(row)})")
     data = definition.model_dump(mode="json")
     data[c.field] = [i.model_dump(mode="json") for i in items]
     try:
@@ -123,7 +121,7 @@ def make_router(c: Collection) -> APIRouter:
             if not c.own:
                 raise HTTPException(403, "practitioners see only their own leave and requests")
             items = [i for i in items if i.person == user.person_id]
-        response.headers["ETag"] = f'"rev-{session.get(ServiceRow, service_id).revision}"'
+        response.headers["ETag"] = service_etag(session.get(ServiceRow, service_id))
         return items
 
     @router.post(

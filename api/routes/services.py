@@ -10,14 +10,10 @@ from amhp import repository
 from amhp.feed_links import feed_lines
 from amhp.service_model import ServiceDefinition
 from amhp.tables import ServiceRow
-from api.deps import SessionDep, UserDep, require_read, require_role
+from api.deps import SessionDep, UserDep, require_read, require_role, service_etag
 from api.schemas import FeedLinkOut, ServiceSummary
 
 router = APIRouter(prefix="/services", tags=["services"])
-
-
-def _etag(row: ServiceRow) -> str:
-    return f'"rev-{row.revision}"'
 
 
 @router.get("", response_model=list[ServiceSummary], responses={401: {}})
@@ -35,7 +31,7 @@ def get_service(service_id: str, session: SessionDep, user: UserDep, response: R
         definition = repository.load_service(session, service_id)
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    response.headers["ETag"] = _etag(session.get(ServiceRow, service_id))
+    response.headers["ETag"] = service_etag(session.get(ServiceRow, service_id))
     return definition
 
 
@@ -69,8 +65,10 @@ def put_service(
             raise HTTPException(404, f"no service {service_id!r}")
     else:
         require_role(user, service_id, "lead")
-        if if_match is not None and if_match != _etag(row):
-            raise HTTPException(409, f"the service changed since you read it (now {_etag(row)})")
+        if if_match is not None and if_match != service_etag(row):
+            raise HTTPException(
+                409, f"the service changed since you read it (now {service_etag(row)})"
+            )
     saved, _created = repository.save_service(session, definition)
     return ServiceSummary(id=saved.id, name=saved.name, revision=saved.revision)
 
