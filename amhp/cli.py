@@ -253,6 +253,46 @@ def feeds(
             typer.echo(text, err=True)
 
 
+@app.command()
+def whatif(
+    scenarios: Path,
+    out: Path = typer.Option(..., help="Results as amhp-whatif/1 JSON"),
+    workers: int = typer.Option(8, min=1),
+) -> None:
+    """Solve each scenario over the horizon, month by month, and write the results."""
+    from amhp.scenarios import load_scenarios
+    from amhp.whatif import run_whatif
+
+    try:
+        spec, base = load_scenarios(scenarios)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    runs = len(spec.scenarios) + spec.include_base
+    with Progress(
+        TextColumn("[bold]what-if {task.fields[now]}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        task = bar.add_task("whatif", total=runs * spec.horizon.months, now="")
+        results = run_whatif(
+            spec,
+            base,
+            spec.base,
+            workers=workers,
+            on_month=lambda name, month: bar.update(task, advance=1, now=f"{name} {month}"),
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    for s in results["scenarios"]:
+        gaps = sum(m["slot_days_below_min"] for m in s["months"])
+        days = sum(m["locum_days_needed"] for m in s["months"])
+        console.print(f"{s['name']}: {gaps} slot-days below minimum, {days} locum days needed")
+    console.print(f"wrote {out}")
+
+
 user_app = typer.Typer(help="Accounts for the web service.")
 app.add_typer(user_app, name="user")
 

@@ -1,0 +1,299 @@
+"""What-if scenario files: a base service, a horizon, and named lists of changes.
+
+Each change is applied to a copy of the service definition, and the result is
+validated again exactly like a service file, so a scenario can never produce a
+service the solver would not accept. Errors name the scenario, the change and the
+field: ``scenarios[1].changes[0].person: unknown practitioner 'ap99'``.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from amhp.calendar import Period
+from amhp.service_file import (
+    FieldError,
+    ServiceFileError,
+    ServiceLoader,
+    format_path,
+    load_service,
+    validation_problems,
+)
+from amhp.service_model import DayKind, Practitioner, ServiceDefinition
+
+
+class _Change(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Vacancy(_Change):
+    """A person leaves: their last day is the day before ``from``."""
+
+    kind: Literal["vacancy"]
+    person: str
+    from_: date = Field(alias="from")
+
+
+class NewStarter(_Change):
+    kind: Literal["new_starter"]
+    practitioner: Practitioner
+    from_: date = Field(alias="from")
+
+
+class LocumContract(_Change):
+    """A locum contract ends on ``end`` (earlier or later than planned)."""
+
+    kind: Literal["locum_contract"]
+    person: str
+    end: date
+
+
+class Warranting(_Change):
+    kind: Literal["warranting"]
+    person: str
+    date: date
+
+
+class Sickness(_Change):
+    kind: Literal["sickness"]
+    person: str
+    start: date
+    end: date
+
+
+class CoverChange(_Change):
+    """New levels for the cover rules of a shift (on one kind of day, or all)."""
+
+    kind: Literal["cover"]
+    shift: str
+    days: DayKind | None = None
+    min: int | None = Field(default=None, ge=0)
+    target: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+
+class Consolidate(_Change):
+    """Merge rotas: whoever did ``shifts`` now does ``into``; their cover adds up."""
+
+    kind: Literal["consolidate"]
+    shifts: list[str] = Field(min_length=1)
+    into: str
+
+
+class LeaveRate(_Change):
+    """Expected unplanned leave: each person loses about ``rate`` of their weekdays,
+    in whole weeks placed deterministically from ``seed``."""
+
+    kind: Literal["leave_rate"]
+    rate: float = Field(gt=0, lt=1)
+    seed: int = 0
+
+
+Change = Annotated[
+    Vacancy
+    | NewStarter
+    | LocumContract
+    | Warranting
+    | Sickness
+    | CoverChange
+    | Consolidate
+    | LeaveRate,
+    Field(discriminator="kind"),
+]
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    changes: list[Change] = Field(default_factory=list)
+
+
+class Horizon(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    months: int = Field(ge=1, le=12)
+
+    def month_labels(self) -> list[str]:
+        year, month = map(int, self.start.split("-"))
+        out = []
+        for i in range(self.months):
+            y, m = divmod(month - 1 + i, 12)
+            out.append(f"{year + y}-{m + 1:02d}")
+        return out
+
+    @property
+    def end(self) -> date:
+        return Period.month(self.month_labels()[-1]).end
+
+
+class ScenarioFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    base: str  # service file, relative to the scenario file
+    horizon: Horizon
+    time_limit_per_month: float = Field(default=8.0, gt=0, le=600)
+    sessional_day_rate: float = Field(default=450.0, ge=0)
+    include_base: bool = True
+    scenarios: list[Scenario] = Field(min_length=1)
+
+
+class ChangeError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
+    path = Path(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=ServiceLoader)
+        spec = ScenarioFile.model_validate(data)
+    except OSError as exc:
+        raise ServiceFileError(str(path), [FieldError("", f"cannot read file: {exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise ServiceFileError(str(path), [FieldError("", f"not valid YAML: {exc}")]) from None
+    except ValidationError as exc:
+        errors = [FieldError(format_path(loc), msg) for loc, msg in validation_problems(exc)]
+        raise ServiceFileError(str(path), errors) from None
+    base = load_service(path.parent / spec.base)
+    errors = []
+    for i, scenario in enumerate(spec.scenarios):
+        try:
+            apply_changes(base, scenario.changes, spec.horizon.end)
+        except ChangeError as exc:
+            errors.append(FieldError(f"scenarios[{i}].{exc.field}", str(exc)))
+    if errors:
+        raise ServiceFileError(str(path), errors)
+    return spec, base
+
+
+def apply_changes(base: ServiceDefinition, changes: list, horizon_end: date) -> ServiceDefinition:
+    """The base service with the changes applied in order, validated again."""
+    data = base.model_dump(mode="json", by_alias=True)
+    for i, change in enumerate(changes):
+        _apply(data, change, f"changes[{i}]", horizon_end)
+    try:
+        return ServiceDefinition.model_validate(data)
+    except ValidationError as exc:
+        loc, msg = validation_problems(exc)[0]
+        raise ChangeError(
+            "changes", f"the changed service is invalid at {format_path(loc)}: {msg}"
+        ) from None
+
+
+def _person(data: dict, pid: str, where: str) -> dict:
+    for p in data["practitioners"]:
+        if p["id"] == pid:
+            return p
+    raise ChangeError(f"{where}.person", f"unknown practitioner {pid!r}")
+
+
+def _apply(data: dict, change, where: str, horizon_end: date) -> None:
+    if isinstance(change, Vacancy):
+        p = _person(data, change.person, where)
+        p["contract"] = {
+            **(p.get("contract") or {}),
+            "end": (change.from_ - timedelta(days=1)).isoformat(),
+        }
+    elif isinstance(change, NewStarter):
+        if any(p["id"] == change.practitioner.id for p in data["practitioners"]):
+            raise ChangeError(
+                f"{where}.practitioner.id", f"{change.practitioner.id!r} exists already"
+            )
+        new = change.practitioner.model_dump(mode="json")
+        new["contract"] = {**(new.get("contract") or {}), "start": change.from_.isoformat()}
+        data["practitioners"].append(new)
+    elif isinstance(change, LocumContract):
+        p = _person(data, change.person, where)
+        if p["role"] != "locum":
+            raise ChangeError(f"{where}.person", f"{change.person!r} is not a locum")
+        p["contract"] = {**p["contract"], "end": change.end.isoformat()}
+    elif isinstance(change, Warranting):
+        p = _person(data, change.person, where)
+        p["warranted_from"] = change.date.isoformat()
+        expires = p.get("approval_expires")
+        if expires and expires <= change.date.isoformat():
+            p["approval_expires"] = change.date.replace(year=change.date.year + 5).isoformat()
+    elif isinstance(change, Sickness):
+        _person(data, change.person, where)
+        data["leave"].append(
+            {
+                "person": change.person,
+                "kind": "sickness",
+                "start": change.start.isoformat(),
+                "end": change.end.isoformat(),
+            }
+        )
+    elif isinstance(change, CoverChange):
+        _change_cover(data, change, where)
+    elif isinstance(change, Consolidate):
+        _consolidate(data, change, where)
+    elif isinstance(change, LeaveRate):
+        _leave_rate(data, change, horizon_end)
+
+
+def _change_cover(data: dict, change: CoverChange, where: str) -> None:
+    rules = [
+        c
+        for c in data["cover"]
+        if c["shift"] == change.shift and (change.days is None or c.get("days") == change.days)
+    ]
+    if not rules:
+        raise ChangeError(
+            f"{where}.shift",
+            f"no cover rule for {change.shift!r}" + (f" on {change.days}" if change.days else ""),
+        )
+    for c in rules:
+        for level in ("min", "target", "max"):
+            if getattr(change, level) is not None:
+                c[level] = getattr(change, level)
+        target = c.get("target") if c.get("target") is not None else c["min"]
+        c["target"] = max(target, c["min"])
+        c["max"] = max(c.get("max") if c.get("max") is not None else c["target"], c["target"])
+
+
+def _consolidate(data: dict, change: Consolidate, where: str) -> None:
+    codes = {s["code"] for s in data["shift_types"]}
+    for code in [*change.shifts, change.into]:
+        if code not in codes:
+            raise ChangeError(f"{where}.shifts", f"unknown shift type {code!r}")
+    merged = [s for s in change.shifts if s != change.into]
+    target_rules = {c.get("days"): c for c in data["cover"] if c["shift"] == change.into}
+    for c in [c for c in data["cover"] if c["shift"] in merged]:
+        into = target_rules.get(c.get("days"))
+        if into is None:
+            data["cover"].append({**c, "shift": change.into})
+            continue
+        for level in ("min", "target", "max"):
+            base = into.get(level) if into.get(level) is not None else into["min"]
+            add = c.get(level) if c.get(level) is not None else c["min"]
+            into[level] = base + add
+    data["cover"] = [c for c in data["cover"] if c["shift"] not in merged]
+    for p in data["practitioners"]:
+        if any(s in merged for s in p["shift_types"]):
+            kept = [s for s in p["shift_types"] if s not in merged]
+            p["shift_types"] = kept + ([change.into] if change.into not in kept else [])
+    data["fixed"] = [f for f in data["fixed"] if f["shift"] not in merged]
+    data["requests"] = [r for r in data["requests"] if r.get("shift") not in merged]
+
+
+def _leave_rate(data: dict, change: LeaveRate, horizon_end: date) -> None:
+    rng = random.Random(change.seed)
+    start = horizon_end - timedelta(days=365)
+    weeks = 52
+    for p in data["practitioners"]:
+        for week in rng.sample(range(weeks), k=round(weeks * change.rate)):
+            monday = start + timedelta(days=7 * week - start.weekday())
+            data["leave"].append(
+                {
+                    "person": p["id"],
+                    "kind": "other",
+                    "start": monday.isoformat(),
+                    "end": (monday + timedelta(days=4)).isoformat(),
+                }
+            )
