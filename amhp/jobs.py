@@ -82,11 +82,17 @@ class JobRunner:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self, job_id: int) -> None:
-        stop = self._stops[job_id]
+        try:
+            self._run_job(job_id, self._stops[job_id])
+        finally:
+            with self._lock:
+                self._stops.pop(job_id, None)
+
+    def _run_job(self, job_id: int, stop: threading.Event) -> None:
         with transaction() as session:
             job = session.get(Job, job_id)
             if job is None or job.state != "queued":
-                return
+                return  # cancelled while it waited
             job.state, job.started_at = "running", utcnow()
             session.add(job)
             service_id, month, limit = job.service_id, job.month, job.time_limit
@@ -126,9 +132,6 @@ class JobRunner:
             self._update(job_id, state="cancelled")
         except Exception as exc:  # reported on the job, never lost
             self._update(job_id, state="failed", error=f"{type(exc).__name__}: {exc}")
-        finally:
-            with self._lock:
-                self._stops.pop(job_id, None)
 
     def _update(self, job_id: int, **fields) -> None:
         with transaction() as session:
