@@ -139,6 +139,8 @@ class ScenarioFile(BaseModel):
     time_limit_per_month: float = Field(default=8.0, gt=0, le=600)
     sessional_day_rate: float = Field(default=450.0, ge=0)
     include_base: bool = True
+    # Applied to every run, the base included: e.g. an expected leave rate.
+    common_changes: list[Change] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(min_length=1)
 
 
@@ -162,9 +164,14 @@ def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
         raise ServiceFileError(str(path), errors) from None
     base = load_service(path.parent / spec.base)
     errors = []
+    try:
+        common = apply_changes(base, spec.common_changes, spec.horizon.end)
+    except ChangeError as exc:
+        field = exc.field.replace("changes", "common_changes", 1)
+        raise ServiceFileError(str(path), [FieldError(field, str(exc))]) from None
     for i, scenario in enumerate(spec.scenarios):
         try:
-            apply_changes(base, scenario.changes, spec.horizon.end)
+            apply_changes(common, scenario.changes, spec.horizon.end)
         except ChangeError as exc:
             errors.append(FieldError(f"scenarios[{i}].{exc.field}", str(exc)))
     if errors:

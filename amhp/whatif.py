@@ -135,8 +135,9 @@ def run_whatif(
         (s.name, s.changes) for s in spec.scenarios
     ]
     scenarios = []
+    common = apply_changes(base, spec.common_changes, spec.horizon.end)
     for name, changes in runs:
-        service = apply_changes(base, changes, spec.horizon.end)
+        service = apply_changes(common, changes, spec.horizon.end)
         results = solve_horizon(
             service,
             months,
@@ -154,6 +155,7 @@ def run_whatif(
     return {
         "format": FORMAT,
         "base": base_name,
+        "common_changes": [c.model_dump(mode="json", by_alias=True) for c in spec.common_changes],
         "horizon": {
             "start": Period.month(months[0]).start.isoformat(),
             "end": spec.horizon.end.isoformat(),

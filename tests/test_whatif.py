@@ -141,3 +141,26 @@ def test_fixture_scenarios_load_and_apply():
         assert service != base
     hub_min = apply_changes(base, spec.scenarios[3].changes, spec.horizon.end)
     assert next(c for c in hub_min.cover if c.shift == "HUB" and c.days == "weekday").min == 4
+
+
+def test_common_changes_apply_to_every_run(tmp_path):
+    path = write(
+        tmp_path,
+        "common_changes:\n  - {kind: vacancy, person: a4, from: 2026-11-01}\n"
+        "scenarios:\n  - name: s\n    changes: []\n",
+    )
+    spec, base = load_scenarios(path)
+    from amhp.whatif import run_whatif
+
+    doc = run_whatif(spec, base, "mini.yaml", workers=2)
+    assert doc["common_changes"][0]["person"] == "a4"
+    for s in doc["scenarios"]:
+        assert all(m["duty_days"]["a4"] == 0 for m in s["months"])
+    bad = write(
+        tmp_path,
+        "common_changes:\n  - {kind: vacancy, person: zz, from: 2026-11-01}\n"
+        "scenarios:\n  - name: s\n    changes: []\n",
+    )
+    with pytest.raises(ServiceFileError) as info:
+        load_scenarios(bad)
+    assert "common_changes[0].person: unknown practitioner 'zz'" in str(info.value)
