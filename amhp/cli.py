@@ -105,10 +105,7 @@ def solve(
             if out.suffix == ".csv"
             else json.dumps(result.export, indent=2, ensure_ascii=False) + "\n"
         )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)  # never a half-written export
+        _write(out, text.encode("utf-8"))
         console.print(f"wrote {out}")
     console.print(f"stored as draft rota version {result.version_id}")
 
@@ -257,6 +254,8 @@ def feeds(
 def whatif(
     scenarios: Path,
     out: Path = typer.Option(..., help="Results as amhp-whatif/1 JSON"),
+    report: Path | None = typer.Option(None, help="Comparison page (.html)"),
+    xlsx: Path | None = typer.Option(None, help="Results workbook (.xlsx)"),
     workers: int = typer.Option(8, min=1),
 ) -> None:
     """Solve each scenario over the horizon, month by month, and write the results."""
@@ -282,15 +281,26 @@ def whatif(
             workers=workers,
             on_month=lambda name, month: bar.update(task, advance=1, now=f"{name} {month}"),
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    from amhp.whatif_report import render_html, to_xlsx
+
+    _write(out, (json.dumps(results, indent=2) + "\n").encode())
+    if report:
+        _write(report, render_html(results).encode())
+    if xlsx:
+        _write(xlsx, to_xlsx(results))
     for s in results["scenarios"]:
         gaps = sum(m["slot_days_below_min"] for m in s["months"])
         days = sum(m["locum_days_needed"] for m in s["months"])
         console.print(f"{s['name']}: {gaps} slot-days below minimum, {days} locum days needed")
-    console.print(f"wrote {out}")
+    console.print(f"wrote {', '.join(str(p) for p in (out, report, xlsx) if p)}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all: never a half-written output file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 user_app = typer.Typer(help="Accounts for the web service.")

@@ -98,8 +98,21 @@ def test_whatif_results_and_ordering(tmp_path):
     )
     out = tmp_path / "w.json"
     env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+    report, xlsx = tmp_path / "w.html", tmp_path / "w.xlsx"
     run = subprocess.run(
-        [sys.executable, "-m", "amhp.cli", "whatif", str(path), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "amhp.cli",
+            "whatif",
+            str(path),
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+            "--xlsx",
+            str(xlsx),
+        ],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -131,6 +144,15 @@ def test_whatif_results_and_ordering(tmp_path):
     assert gaps["a3 and a4 leave"] > gaps["base"]
     for m in doc["scenarios"][2]["months"]:
         assert m["locum_cost"] == m["locum_days_needed"] * 450
+    page = report.read_text()
+    assert page.count("<svg") == 2 and "http" not in page.split("<svg")[0]
+    for name in names:
+        assert f"<th scope=row>{name}</th>" in page
+    from openpyxl import load_workbook
+
+    book = load_workbook(xlsx)
+    rows = list(book["Months"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("scenario", "month", "status") and len(rows) == 1 + 3 * 2
 
 
 def test_fixture_scenarios_load_and_apply():

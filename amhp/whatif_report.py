@@ -1,0 +1,119 @@
+"""The what-if comparison as a manager reads it: an HTML page (tables and static
+SVG charts, readable when printed, nothing loaded from elsewhere) and a workbook."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to files only
+import matplotlib.pyplot as plt
+from openpyxl import Workbook
+
+MONTH_FIELDS = (
+    "slot_days_below_min",
+    "slot_days_below_target",
+    "locum_days_needed",
+    "locum_cost",
+    "max_load",
+    "load_spread",
+)
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]  # inline: drop the XML prolog
+
+
+def gaps_chart(doc: dict) -> str:
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    for s in doc["scenarios"]:
+        months = [m["month"] for m in s["months"]]
+        ax.plot(
+            months, [m["slot_days_below_min"] for m in s["months"]], marker="o", label=s["name"]
+        )
+    ax.set_ylabel("slot-days below minimum")
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    return _svg(fig)
+
+
+def load_chart(doc: dict) -> str:
+    """Each person's mean total load over the horizon, scenarios side by side."""
+    people = sorted({p for s in doc["scenarios"] for m in s["months"] for p in m["total_load"]})
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    width = 0.8 / max(1, len(doc["scenarios"]))
+    for i, s in enumerate(doc["scenarios"]):
+        means = []
+        for p in people:
+            values = [m["total_load"][p] for m in s["months"] if p in m["total_load"]]
+            means.append(sum(values) / len(values) if values else 0.0)
+        ax.bar([x + i * width for x in range(len(people))], means, width=width, label=s["name"])
+    ax.set_xticks(
+        [x + 0.4 - width / 2 for x in range(len(people))], people, rotation=90, fontsize=7
+    )
+    ax.set_ylabel("mean total load per FTE")
+    ax.legend(fontsize=7)
+    return _svg(fig)
+
+
+def render_html(doc: dict) -> str:
+    head = "".join(f"<th>{escape(f.replace('_', ' '))}</th>" for f in MONTH_FIELDS)
+    rows = []
+    for s in doc["scenarios"]:
+        totals = {f: sum(m[f] for m in s["months"]) for f in MONTH_FIELDS[:4]}
+        worst = {f: max(m[f] for m in s["months"]) for f in MONTH_FIELDS[4:]}
+        cells = "".join(f"<td>{round({**totals, **worst}[f], 3)}</td>" for f in MONTH_FIELDS)
+        rows.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
+    by_month = []
+    for s in doc["scenarios"]:
+        cells = "".join(f"<td>{m['slot_days_below_min']}</td>" for m in s["months"])
+        by_month.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
+    months = "".join(f"<th>{m['month']}</th>" for m in doc["scenarios"][0]["months"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>What-if comparison: {escape(doc["base"])}</title>
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #111; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }}
+th, td {{ border: 1px solid #999; padding: .25rem .5rem; text-align: right; }}
+th[scope=row] {{ text-align: left; }}
+figure {{ margin: 1rem 0; break-inside: avoid; }}
+@media print {{ @page {{ size: A4 landscape; }} body {{ margin: 0; }} }}
+</style></head><body>
+<h1>What-if comparison</h1>
+<p>Base service <code>{escape(doc["base"])}</code>, horizon {doc["horizon"]["start"]} to
+{doc["horizon"]["end"]}. Totals over the horizon; load columns are the worst month.</p>
+<table><thead><tr><th>scenario</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
+<h2>Slot-days below minimum per month</h2>
+<table><thead><tr><th>scenario</th>{months}</tr></thead><tbody>{"".join(by_month)}</tbody>
+</table>
+<figure>{gaps_chart(doc)}<figcaption>Gaps per month</figcaption></figure>
+<figure>{load_chart(doc)}<figcaption>Mean total load per person</figcaption></figure>
+</body></html>
+"""
+
+
+def to_xlsx(doc: dict) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Months"
+    sheet.append(["scenario", "month", "status", *MONTH_FIELDS])
+    for s in doc["scenarios"]:
+        for m in s["months"]:
+            sheet.append([s["name"], m["month"], m["status"], *(m[f] for f in MONTH_FIELDS)])
+    loads = book.create_sheet("Load")
+    people = sorted({p for s in doc["scenarios"] for m in s["months"] for p in m["total_load"]})
+    loads.append(["scenario", "month", *people])
+    for s in doc["scenarios"]:
+        for m in s["months"]:
+            loads.append([s["name"], m["month"], *(m["total_load"].get(p) for p in people)])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
