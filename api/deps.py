@@ -18,12 +18,13 @@ bearer = HTTPBearer(auto_error=False)
 
 def get_session() -> Iterator[Session]:
     """Commit when the handler returns, roll back on any error: a failed write
-    changes nothing."""
+    changes nothing. Used with ``scope="function"`` so the commit happens before
+    the response is sent: a client that reads right after a write sees it."""
     with transaction() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_user(
