@@ -439,8 +439,8 @@ class _PerMonthCap(HardRule):
             months: dict[tuple[int, int], list] = {}
             for si in slots:
                 if self.counts(problem, problem.slots[si]):
-                    d = problem.days[problem.slots[si].day].date
-                    months.setdefault((d.year, d.month), []).append(ctx.present[pi, si])
+                    month = problem.month_of(problem.slots[si].day)
+                    months.setdefault(month, []).append(ctx.present[pi, si])
             for month_vars in months.values():
                 if len(month_vars) > cap:
                     ctx.model.add(sum(month_vars) <= cap)
@@ -449,12 +449,12 @@ class _PerMonthCap(HardRule):
         slot = problem.slots[si]
         if not self.counts(problem, slot):
             return None
-        d = problem.days[slot.day].date
+        month = problem.month_of(slot.day)
         same = [
             s
             for s in held
             if self.counts(problem, problem.slots[s])
-            and problem.days[problem.slots[s].day].date.strftime("%Y%m") == d.strftime("%Y%m")
+            and problem.month_of(problem.slots[s].day) == month
         ]
         cap = self.cap(problem)
         if len(same) >= cap:

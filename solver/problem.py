@@ -271,6 +271,8 @@ class Problem:
         for duty in self.prior:
             by_person.setdefault(duty.person, []).append(duty)
         object.__setattr__(self, "_prior_by_person", by_person)
+        # Looked up for every (person, slot) pair while the model is built.
+        object.__setattr__(self, "_shift_by_code", {s.code: s for s in self.shift_types})
 
     def prior_for(self, person: str) -> list[PriorDuty]:
         return self._prior_by_person.get(person, [])
@@ -288,4 +290,9 @@ class Problem:
             seen.add(key)
 
     def shift_type(self, code: str) -> ShiftType:
-        return next(s for s in self.shift_types if s.code == code)
+        return self._shift_by_code[code]
+
+    def month_of(self, day: int) -> tuple[int, int]:
+        """(year, month) of a day index: the unit of the per-month rules."""
+        d = self.days[day].date
+        return d.year, d.month

@@ -265,18 +265,18 @@ class ShadowDays(SoftRule):
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
         per_month = problem.rules.trainees.shadow_days_per_month
-        for pi in {pi for (pi, _si) in ctx.y}:
+        by_person: dict[int, dict[tuple[int, int], list]] = {}
+        for (pi, si), var in ctx.y.items():
+            month = problem.month_of(problem.slots[si].day)
+            by_person.setdefault(pi, {}).setdefault(month, []).append(var)
+        for pi, months in by_person.items():
             person = problem.people[pi]
-            months: dict[tuple[int, int], list] = {}
-            for (p, si), var in ctx.y.items():
-                if p == pi:
-                    d = problem.days[problem.slots[si].day].date
-                    months.setdefault((d.year, d.month), []).append(var)
             for (year, month), shadow_vars in months.items():
-                days = [
-                    d.date for d in problem.days if (d.date.year, d.date.month) == (year, month)
-                ]
-                before = sum(1 for d in days if not person.counts_on(d))
+                before = sum(
+                    1
+                    for i, d in enumerate(problem.days)
+                    if problem.month_of(i) == (year, month) and not person.counts_on(d.date)
+                )
                 target = min(round(per_month * before / _days_in_month(year, month)), per_month)
                 if target <= 0:
                     continue

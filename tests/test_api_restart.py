@@ -34,21 +34,39 @@ def admin(client: httpx.Client) -> dict:
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
+def start_long_job(client: httpx.Client, auth: dict) -> dict:
+    """Start a ten-minute solve and wait until it runs and has reported progress."""
+    job = client.post(
+        "/services/warwickshire/jobs", json={"month": "2026-11", "time_limit": 600}, headers=auth
+    ).json()
+    deadline = time.monotonic() + 60
+    while True:
+        current = client.get(f"/jobs/{job['id']}", headers=auth).json()
+        if current["state"] == "running" and current["progress"]:
+            return current
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+
+
+def finished_state(client: httpx.Client, auth: dict, job_id: int) -> str:
+    """Poll a job until it has ended (two minutes at most); its final state."""
+    deadline = time.monotonic() + 120
+    while (state := client.get(f"/jobs/{job_id}", headers=auth).json()["state"]) in (
+        "queued",
+        "running",
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    return state
+
+
 def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
     env = warwickshire_env(tmp_path)
     base, proc = start_server(env)
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             auth = admin(client)
-            job = client.post(
-                "/services/warwickshire/jobs",
-                json={"month": "2026-11", "time_limit": 600},
-                headers=auth,
-            ).json()
-            deadline = time.monotonic() + 60
-            while client.get(f"/jobs/{job['id']}", headers=auth).json()["state"] != "running":
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+            job = start_long_job(client, auth)
     finally:
         proc.kill()  # SIGKILL: no shutdown hooks run
         proc.wait()
@@ -66,14 +84,7 @@ def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):
                 json={"month": "2026-11", "time_limit": 5},
                 headers=auth,
             ).json()
-            deadline = time.monotonic() + 120
-            while (state := client.get(f"/jobs/{again['id']}", headers=auth).json()["state"]) in (
-                "queued",
-                "running",
-            ):
-                assert time.monotonic() < deadline
-                time.sleep(0.5)
-            assert state == "succeeded"
+            assert finished_state(client, auth, again["id"]) == "succeeded"
             assert len(client.get("/services/warwickshire/rotas", headers=auth).json()) == 1
     finally:
         proc.terminate()
@@ -86,25 +97,10 @@ def test_cancelled_job_stores_no_rota(tmp_path):
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             auth = admin(client)
-            job = client.post(
-                "/services/warwickshire/jobs",
-                json={"month": "2026-11", "time_limit": 600},
-                headers=auth,
-            ).json()
-            deadline = time.monotonic() + 60
-            while (j := client.get(f"/jobs/{job['id']}", headers=auth).json())["state"] != (
-                "running"
-            ) or not j["progress"]:
-                assert time.monotonic() < deadline
-                time.sleep(0.3)
-            assert {"elapsed", "objective", "bound"} <= set(j["progress"])
+            job = start_long_job(client, auth)
+            assert {"elapsed", "objective", "bound"} <= set(job["progress"])
             assert client.delete(f"/jobs/{job['id']}", headers=auth).status_code == 202
-            while (state := client.get(f"/jobs/{job['id']}", headers=auth).json()["state"]) == (
-                "running"
-            ):
-                assert time.monotonic() < deadline + 60
-                time.sleep(0.3)
-            assert state == "cancelled"
+            assert finished_state(client, auth, job["id"]) == "cancelled"
             assert client.get("/services/warwickshire/rotas", headers=auth).json() == []
             assert client.delete(f"/jobs/{job['id']}", headers=auth).status_code == 409
     finally:
