@@ -13,6 +13,7 @@ strong ETag.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -42,6 +43,17 @@ class FeedMeta:
     description: str | None = None
 
 
+# A literal backslash before N or n reads as a newline escape in icalendar (both
+# when it writes and when it parses) and in other naive readers; found by the
+# property test. Such text is written with a fullwidth reverse solidus instead, so
+# every parser shows the same characters.
+_BACKSLASH_BEFORE_N = re.compile(r"\\(?=[Nn])")
+
+
+def safe_text(text: str) -> str:
+    return _BACKSLASH_BEFORE_N.sub("\uff3c", text)
+
+
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
@@ -52,11 +64,11 @@ def build_calendar(meta: FeedMeta, events: list[FeedEvent]) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", meta.name)
-    cal.add("x-wr-calname", meta.name)
+    cal.add("name", safe_text(meta.name))
+    cal.add("x-wr-calname", safe_text(meta.name))
     if meta.description:
-        cal.add("description", meta.description)
-        cal.add("x-wr-caldesc", meta.description)
+        cal.add("description", safe_text(meta.description))
+        cal.add("x-wr-caldesc", safe_text(meta.description))
     cal.add("refresh-interval", vText("PT1H"), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     stamp = _utc(meta.published)
@@ -66,7 +78,7 @@ def build_calendar(meta: FeedMeta, events: list[FeedEvent]) -> bytes:
         ev.add("dtstamp", stamp)
         ev.add("last-modified", _utc(e.last_modified))
         ev.add("sequence", e.sequence)
-        ev.add("summary", e.summary)
+        ev.add("summary", safe_text(e.summary))
         if isinstance(e.start, datetime):
             ev.add("dtstart", _utc(e.start))
             ev.add("dtend", _utc(e.end))
@@ -75,9 +87,9 @@ def build_calendar(meta: FeedMeta, events: list[FeedEvent]) -> bytes:
             ev.add("dtend", e.end)
             ev.add("transp", "TRANSPARENT")
         if e.location:
-            ev.add("location", e.location)
+            ev.add("location", safe_text(e.location))
         if e.description:
-            ev.add("description", e.description)
+            ev.add("description", safe_text(e.description))
         if e.categories:
             ev.add("categories", list(e.categories))
         organizer = vCalAddress(f"mailto:{meta.organizer}")

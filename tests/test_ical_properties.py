@@ -10,7 +10,7 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amhp.ical import FeedEvent, FeedMeta, build_calendar
+from amhp.ical import FeedEvent, FeedMeta, build_calendar, safe_text
 from tests.ical_checks import lint, with_ical_js, with_icalendar, with_vobject
 
 LONDON = ZoneInfo("Europe/London")
@@ -71,14 +71,35 @@ def test_feed_round_trips_through_three_parsers(name, evs):
     assert body == build_calendar(
         FeedMeta(name, "rota@x.example", datetime(2026, 11, 1, tzinfo=UTC)), evs
     )
-    expected = {(e.uid, _instant(e.start), _instant(e.end), e.summary, e.sequence) for e in evs}
+    expected = {
+        (e.uid, _instant(e.start), _instant(e.end), safe_text(e.summary), e.sequence) for e in evs
+    }
     assert with_icalendar(body) == expected
     assert with_vobject(body) == expected
     assert with_ical_js(body) == expected
     cal = icalendar.Calendar.from_ical(body)
-    assert str(cal["X-WR-CALNAME"]) == name
+    assert str(cal["X-WR-CALNAME"]) == safe_text(name)
     by_uid = {e.uid: e for e in evs}
     for parsed in cal.walk("VEVENT"):
         original = by_uid[str(parsed["UID"])]
-        assert str(parsed["DESCRIPTION"]) == original.description
-        assert str(parsed["LOCATION"]) == original.location
+        assert str(parsed["DESCRIPTION"]) == safe_text(original.description)
+        assert str(parsed["LOCATION"]) == safe_text(original.location)
+
+
+def test_backslash_before_n_is_not_read_as_a_newline():
+    """Found by the property above: icalendar turned a literal backslash-N into a
+    line break. Whatever we write, all three parsers must read the same text."""
+    ev = FeedEvent(
+        "u@amhp-rota",
+        "Ward \\N3",
+        datetime(2026, 11, 2, 9, tzinfo=UTC),
+        datetime(2026, 11, 2, 17, tzinfo=UTC),
+        0,
+        datetime(2026, 11, 1, tzinfo=UTC),
+        description="path C:\\Notes\nnext line",
+    )
+    body = build_calendar(FeedMeta("n", "r@x.example", datetime(2026, 11, 1, tzinfo=UTC)), [ev])
+    parsed = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert str(parsed["SUMMARY"]) == "Ward \uff3cN3"
+    assert str(parsed["DESCRIPTION"]) == "path C:\uff3cNotes\nnext line"
+    assert with_icalendar(body) == with_vobject(body) == with_ical_js(body)
