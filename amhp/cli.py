@@ -12,7 +12,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
 
 import solver
 from amhp import operations
@@ -293,6 +300,57 @@ def whatif(
         days = sum(m["locum_days_needed"] for m in s["months"])
         console.print(f"{s['name']}: {gaps} slot-days below minimum, {days} locum days needed")
     console.print(f"wrote {', '.join(str(p) for p in (out, report, xlsx) if p)}")
+
+
+@app.command()
+def sweep(
+    grid: Path,
+    out: Path = typer.Option(..., help="Results as amhp-sweep/1 JSON"),
+    report: Path | None = typer.Option(None, help="Heat-map page (.html)"),
+    processes: int | None = typer.Option(None, min=1, help="Cells solved at once (default: cores)"),
+    workers: int | None = typer.Option(None, min=1, help="Solver threads per cell"),
+) -> None:
+    """Solve every combination of a sweep grid across worker processes."""
+    from amhp.scenarios import load_sweep
+    from amhp.sweep import SweepPlan, heat_map, run_sweep
+    from amhp.whatif_report import render_sweep_html
+
+    try:
+        spec, base = load_sweep(grid)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    cells = spec.combinations()
+    plan = SweepPlan.for_machine(len(cells), processes, workers)
+    err.print(f"{len(cells)} combinations, {plan.processes} at once, {plan.workers} threads each")
+    with Progress(
+        TextColumn("[bold]sweep {task.fields[now]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        task = bar.add_task("sweep", total=len(cells) * spec.horizon.months, now="")
+        doc = run_sweep(
+            spec,
+            base,
+            spec.base,
+            plan,
+            on_month=lambda labels, month: bar.update(
+                task, advance=1, now=f"{' × '.join(labels)} {month}"
+            ),
+        )
+    _write(out, (json.dumps(doc, indent=2) + "\n").encode())
+    if report:
+        _write(report, render_sweep_html(doc).encode())
+    rows, cols, by_cell = heat_map(doc)
+    table = Table(title=f"months at risk (of {spec.horizon.months})")
+    table.add_column(doc["axes"][0]["name"])
+    for c in cols:
+        table.add_column(c, justify="right")
+    for r in rows:
+        table.add_row(r, *(str(by_cell[(r, c)]["months_at_risk"]) for c in cols))
+    console.print(table)
+    console.print(f"wrote {', '.join(str(p) for p in (out, report) if p)}")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -91,6 +91,11 @@ def render() -> str:
         "reasons use. Hard rules are never broken; soft rules cost their weight per unit,",
         "and every cost is reported by rule name and person or slot.",
         "",
+        "Solving is lexicographic: first the fewest missing people (`cover_minimum`",
+        "alone, usually proven in a second or two), then every soft rule together with",
+        "the gaps held at that level. So the number of gaps is proven even when the",
+        "time limit ends the rest of the search (the solution's `gaps_proven`).",
+        "",
         "| rule | kind | what it does | service-file keys (default) |",
         "| --- | --- | --- | --- |",
     ]

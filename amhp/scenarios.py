@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from itertools import product
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from amhp.calendar import Period
 from amhp.service_file import (
@@ -132,16 +133,55 @@ class Horizon(BaseModel):
         return Period.month(self.month_labels()[-1]).end
 
 
-class ScenarioFile(BaseModel):
+class _Plan(BaseModel):
+    """What scenario files and sweep files share: the base, the horizon, the limits."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     base: str  # service file, relative to the scenario file
     horizon: Horizon
     time_limit_per_month: float = Field(default=8.0, gt=0, le=600)
     sessional_day_rate: float = Field(default=450.0, ge=0)
-    include_base: bool = True
     # Applied to every run, the base included: e.g. an expected leave rate.
     common_changes: list[Change] = Field(default_factory=list)
+
+
+class ScenarioFile(_Plan):
+    include_base: bool = True
     scenarios: list[Scenario] = Field(min_length=1)
+
+
+class SweepOption(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str = Field(min_length=1)
+    changes: list[Change] = Field(default_factory=list)
+
+
+class SweepAxis(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    options: list[SweepOption] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _labels_unique(self) -> SweepAxis:
+        labels = [o.label for o in self.options]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"option labels repeat on axis {self.name!r}")
+        return self
+
+
+class SweepFile(_Plan):
+    """A grid: every combination of one option per axis is one run (at most two axes,
+    so the summary is a table a manager can read)."""
+
+    axes: list[SweepAxis] = Field(min_length=1, max_length=2)
+
+    def combinations(self) -> list[tuple[tuple[str, ...], list]]:
+        """(labels, changes) per cell, the first axis varying slowest."""
+        out = []
+        for options in product(*(a.options for a in self.axes)):
+            labels = tuple(o.label for o in options)
+            out.append((labels, [c for o in options for c in o.changes]))
+        return out
 
 
 class ChangeError(ValueError):
@@ -150,11 +190,10 @@ class ChangeError(ValueError):
         super().__init__(message)
 
 
-def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
-    path = Path(path)
+def _read(path: Path, model: type[_Plan]) -> tuple:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=ServiceLoader)
-        spec = ScenarioFile.model_validate(data)
+        spec = model.model_validate(data)
     except OSError as exc:
         raise ServiceFileError(str(path), [FieldError("", f"cannot read file: {exc}")]) from None
     except yaml.YAMLError as exc:
@@ -163,17 +202,46 @@ def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
         errors = [FieldError(format_path(loc), msg) for loc, msg in validation_problems(exc)]
         raise ServiceFileError(str(path), errors) from None
     base = load_service(path.parent / spec.base)
-    errors = []
     try:
         common = apply_changes(base, spec.common_changes, spec.horizon.end)
     except ChangeError as exc:
         field = exc.field.replace("changes", "common_changes", 1)
         raise ServiceFileError(str(path), [FieldError(field, str(exc))]) from None
+    return spec, base, common
+
+
+def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
+    path = Path(path)
+    spec, base, common = _read(path, ScenarioFile)
+    errors = []
     for i, scenario in enumerate(spec.scenarios):
         try:
             apply_changes(common, scenario.changes, spec.horizon.end)
         except ChangeError as exc:
             errors.append(FieldError(f"scenarios[{i}].{exc.field}", str(exc)))
+    if errors:
+        raise ServiceFileError(str(path), errors)
+    return spec, base
+
+
+def load_sweep(path: str | Path) -> tuple[SweepFile, ServiceDefinition]:
+    """Each option is checked alone (so an error names its axis and option), then
+    each combination (options that clash, e.g. two new starters with one id)."""
+    path = Path(path)
+    spec, base, common = _read(path, SweepFile)
+    errors = []
+    for a, axis in enumerate(spec.axes):
+        for o, option in enumerate(axis.options):
+            try:
+                apply_changes(common, option.changes, spec.horizon.end)
+            except ChangeError as exc:
+                errors.append(FieldError(f"axes[{a}].options[{o}].{exc.field}", str(exc)))
+    if not errors:
+        for labels, changes in spec.combinations():
+            try:
+                apply_changes(common, changes, spec.horizon.end)
+            except ChangeError as exc:
+                errors.append(FieldError("axes", f"combination {' × '.join(labels)}: {exc}"))
     if errors:
         raise ServiceFileError(str(path), errors)
     return spec, base

@@ -30,6 +30,7 @@ FORMAT = "amhp-whatif/1"
 class MonthResult:
     month: str
     status: str
+    gaps_proven: bool
     slot_days_below_min: int
     slot_days_below_target: int
     locum_days_needed: int
@@ -44,6 +45,7 @@ class MonthResult:
         return {
             "month": self.month,
             "status": self.status,
+            "gaps_proven": self.gaps_proven,
             "slot_days_below_min": self.slot_days_below_min,
             "slot_days_below_target": self.slot_days_below_target,
             "locum_days_needed": self.locum_days_needed,
@@ -102,6 +104,7 @@ def solve_horizon(
             MonthResult(
                 month=month,
                 status=solution.status,
+                gaps_proven=solution.gaps_proven,
                 slot_days_below_min=len(export["gaps"]),
                 slot_days_below_target=sum(
                     1 for s in export["slots"] if len(s["assigned"]) < s["target"]

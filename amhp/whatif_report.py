@@ -117,3 +117,75 @@ def to_xlsx(doc: dict) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def _heat_colour(share: float) -> tuple[str, str]:
+    """Background from white to deep red by ``share`` (0–1) and the text colour
+    (black or white) with the higher contrast on it: readable in print and for AA."""
+    low, high = (255, 255, 255), (165, 15, 21)
+    rgb = [round(a + (b - a) * share) for a, b in zip(low, high, strict=True)]
+
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+    text = "#000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#fff"
+    return "#{:02x}{:02x}{:02x}".format(*rgb), text
+
+
+def render_sweep_html(doc: dict) -> str:
+    from amhp.sweep import heat_map
+
+    rows, cols, cells = heat_map(doc)
+    months = len(doc["cells"][0]["months"]) if doc["cells"] else 1
+    axes = doc["axes"]
+    columns = f" Columns: {escape(axes[1]['name'])}." if len(axes) > 1 else ""
+    head = "".join(f"<th scope=col>{escape(c)}</th>" for c in cols)
+    body = []
+    for r in rows:
+        tds = []
+        for c in cols:
+            cell = cells[(r, c)]
+            bg, fg = _heat_colour(cell["months_at_risk"] / months)
+            title = (
+                f"{cell['slot_days_below_min']} slot-days below minimum, "
+                f"{cell['locum_days_needed']} locum days (£{cell['locum_cost']:,.0f})"
+            )
+            tds.append(
+                f'<td style="background:{bg};color:{fg}" title="{escape(title)}">'
+                f"{cell['months_at_risk']}<small> / {months}</small></td>"
+            )
+        body.append(f"<tr><th scope=row>{escape(r)}</th>{''.join(tds)}</tr>")
+    detail = "".join(
+        f"<tr><th scope=row>{escape(' × '.join(c['labels']))}</th><td>{c['months_at_risk']}</td>"
+        f"<td>{c['slot_days_below_min']}</td><td>{c['locum_days_needed']}</td>"
+        f"<td>{c['locum_cost']:,.0f}</td><td>{c['max_load']}</td>"
+        f"<td>{'yes' if c['all_optimal'] else 'no'}</td></tr>"
+        for c in doc["cells"]
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Sweep: {escape(doc["base"])}</title>
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #111; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }}
+th, td {{ border: 1px solid #999; padding: .35rem .6rem; text-align: right; }}
+th[scope=row] {{ text-align: left; }}
+table.heat td {{ text-align: center; min-width: 4rem; font-weight: 600;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+@media print {{ @page {{ size: A4 landscape; }} body {{ margin: 0; }} }}
+</style></head><body>
+<h1>Months at risk</h1>
+<p>Base service <code>{escape(doc["base"])}</code>, horizon {doc["horizon"]["start"]} to
+{doc["horizon"]["end"]}. A month is at risk when any shift on any day is below its
+minimum cover. Rows: {escape(axes[0]["name"])}.{columns}</p>
+<table class=heat><caption>Months at risk out of {months}</caption>
+<thead><tr><th>{escape(axes[0]["name"])}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody>
+</table>
+<h2>Every combination</h2>
+<table><thead><tr><th>combination</th><th>months at risk</th>
+<th>slot-days below minimum</th><th>locum days needed</th><th>locum cost £</th>
+<th>max load</th><th>all months optimal</th></tr></thead><tbody>{detail}</tbody></table>
+</body></html>
+"""

@@ -15,7 +15,11 @@ def gap_reasons(
     si: int,
     occupants: list[str],
     proven_optimal: bool,
+    cover_proven: bool = False,
 ) -> list[str]:
+    """Why each person who could do the slot is not on it. ``cover_proven``: the
+    number of missing people is proven minimal (cover-first phase), so a free
+    person could only be placed here by opening a gap somewhere else."""
     slot = problem.slots[si]
     reasons: list[str] = []
     for pi, person in enumerate(problem.people):
@@ -33,11 +37,12 @@ def gap_reasons(
             None,
         )
         if reason is None:
-            reason = (
-                "available, but every way to add them costs more elsewhere"
-                if proven_optimal
-                else "available, but not placed before the time limit"
-            )
+            if cover_proven:
+                reason = "available, but only by moving duties that open a gap elsewhere"
+            elif proven_optimal:
+                reason = "available, but every way to add them costs more elsewhere"
+            else:
+                reason = "available, but not placed before the time limit"
         reasons.append(f"{person.id}: {reason}")
     if not reasons:
         reasons.append(f"nobody on the rota does {slot.shift}")

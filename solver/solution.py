@@ -45,6 +45,9 @@ class Solution:
     penalties: tuple[Penalty, ...] = ()
     gaps: tuple[Gap, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
+    # The number of missing people is proven minimal (the cover-first phase ended
+    # optimal), even when the rest of the objective is not.
+    gaps_proven: bool = False
 
     def assigned(self) -> dict[int, list[str]]:
         """People assigned per slot index, in the order the solver listed them."""

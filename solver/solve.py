@@ -14,8 +14,14 @@ from solver.context import ModelContext, PenaltyTerm
 from solver.explain import gap_reasons
 from solver.hard_rules import HARD_RULES
 from solver.problem import Problem
-from solver.soft_rules import SOFT_RULES
+from solver.soft_rules import SOFT_RULES, CoverMinimum
 from solver.solution import Gap, Penalty, Progress, Solution
+
+# Seconds granted beyond the time limit to find a first rota when none was found.
+FIRST_ROTA_GRACE = 60.0
+# Share of the time limit the cover-first phase may use (it usually proves its
+# optimum in a second or two and hands the rest on).
+COVER_FIRST_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,9 @@ class SolveParams:
     workers: int = 8
     seed: int = 0
     log: bool = False
+    # Minimise the gaps first, then everything else with the gaps held at that
+    # level: the number of gaps is then proven, not a by-product of a time limit.
+    cover_first: bool = True
 
 
 def build_model(problem: Problem) -> ModelContext:
@@ -78,8 +87,21 @@ def solve(
     finished = threading.Event()
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
+    stopped = stop.is_set if stop is not None else lambda: False
     try:
-        code = solver.solve(ctx.model, reporter)
+        first = _cover_first(ctx, solver, params) if params.cover_first else cp_model.OPTIMAL
+        cover_proven = first == cp_model.OPTIMAL
+        code = first if first in (cp_model.OPTIMAL, cp_model.FEASIBLE) else cp_model.UNKNOWN
+        if not stopped():
+            spent = time.monotonic() - started
+            solver.parameters.max_time_in_seconds = max(
+                params.time_limit - spent, params.time_limit * 0.1
+            )
+            code = solver.solve(ctx.model, reporter)
+        if code == cp_model.UNKNOWN and not stopped():
+            code = _first_rota(solver, ctx, reporter, params)
+        if code == cp_model.OPTIMAL and not cover_proven:
+            code = cp_model.FEASIBLE
     finally:
         finished.set()
     wall = time.monotonic() - started
@@ -93,7 +115,39 @@ def solve(
         # Only contradictory hard input (fixed cells) or a tiny time limit lands here.
         name = "infeasible" if code == cp_model.INFEASIBLE else "unknown"
         return Solution(name, float("nan"), solver.best_objective_bound, wall, stats=stats)
-    return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats)
+    cover_proven = params.cover_first and cover_proven
+    return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven)
+
+
+def _cover_first(ctx: ModelContext, solver: cp_model.CpSolver, params: SolveParams) -> int:
+    """Phase one of a lexicographic solve: the fewest missing people (the
+    ``cover_minimum`` terms alone), then that level becomes a constraint and the
+    rota found is the hint for the full objective. Returns phase one's status.
+
+    Why: with every rule in one weighted objective, a time-limited search can end
+    with a gap a better rota would have closed, so two runs of one service could
+    report different gap counts. Gaps are what managers plan locums from."""
+    cover = sum(t.weight * t.expr for t in ctx.terms if t.rule == CoverMinimum.name)
+    if isinstance(cover, int):
+        return cp_model.OPTIMAL  # no cover terms: nothing to do first
+    ctx.model.minimize(cover)
+    solver.parameters.max_time_in_seconds = params.time_limit * COVER_FIRST_SHARE
+    code = solver.solve(ctx.model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        ctx.model.add(cover <= round(solver.objective_value))
+        for var in (*ctx.x.values(), *ctx.y.values()):
+            ctx.model.add_hint(var, solver.value(var))
+    ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
+    return code
+
+
+def _first_rota(solver: cp_model.CpSolver, ctx: ModelContext, reporter, params) -> int:
+    """The time limit ran out before any rota was found (a very short limit on a
+    busy machine): search on until the first one, because a rota with its gaps
+    explained is always the answer, never "no rota"."""
+    solver.parameters.max_time_in_seconds = max(FIRST_ROTA_GRACE, params.time_limit)
+    solver.parameters.stop_after_first_solution = True
+    return solver.solve(ctx.model, reporter)
 
 
 def _stop_when(stop: threading.Event, finished: threading.Event, solver) -> None:
@@ -104,7 +158,12 @@ def _stop_when(stop: threading.Event, finished: threading.Event, solver) -> None
 
 
 def _read_solution(
-    ctx: ModelContext, solver: cp_model.CpSolver, optimal: bool, wall: float, stats: dict
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    optimal: bool,
+    wall: float,
+    stats: dict,
+    cover_proven: bool,
 ) -> Solution:
     problem = ctx.problem
     assignments = tuple(
@@ -124,7 +183,7 @@ def _read_solution(
         Gap(
             si,
             slot.min - len(on_slot.get(si, ())),
-            tuple(gap_reasons(problem, held, si, on_slot.get(si, []), optimal)),
+            tuple(gap_reasons(problem, held, si, on_slot.get(si, []), optimal, cover_proven)),
         )
         for si, slot in enumerate(problem.slots)
         if len(on_slot.get(si, ())) < slot.min
@@ -139,6 +198,7 @@ def _read_solution(
         penalties=penalties,
         gaps=gaps,
         stats=stats,
+        gaps_proven=cover_proven or optimal,
     )
 
 
