@@ -107,6 +107,7 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
         "timezone": service.service.timezone,
         "period": {"start": built.period.start.isoformat(), "end": built.period.end.isoformat()},
         "status": solution.status,
+        "gaps_proven": solution.gaps_proven,
         "objective": _number(solution.objective),
         "bound": _number(solution.bound),
         "wall_time_s": round(solution.wall_time, 3),

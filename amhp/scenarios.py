@@ -190,29 +190,38 @@ class ChangeError(ValueError):
         super().__init__(message)
 
 
-def _read(path: Path, model: type[_Plan]) -> tuple:
+def _validate(text: str, model: type[_Plan], source: str, base_name: str | None = None):
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=ServiceLoader)
-        spec = model.model_validate(data)
-    except OSError as exc:
-        raise ServiceFileError(str(path), [FieldError("", f"cannot read file: {exc}")]) from None
+        data = yaml.load(text, Loader=ServiceLoader)
+        if base_name is not None and isinstance(data, dict):
+            data.setdefault("base", base_name)
+        return model.model_validate(data)
     except yaml.YAMLError as exc:
-        raise ServiceFileError(str(path), [FieldError("", f"not valid YAML: {exc}")]) from None
+        raise ServiceFileError(source, [FieldError("", f"not valid YAML: {exc}")]) from None
     except ValidationError as exc:
         errors = [FieldError(format_path(loc), msg) for loc, msg in validation_problems(exc)]
-        raise ServiceFileError(str(path), errors) from None
-    base = load_service(path.parent / spec.base)
+        raise ServiceFileError(source, errors) from None
+
+
+def _read(path: Path, model: type[_Plan]) -> tuple:
     try:
-        common = apply_changes(base, spec.common_changes, spec.horizon.end)
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ServiceFileError(str(path), [FieldError("", f"cannot read file: {exc}")]) from None
+    spec = _validate(text, model, str(path))
+    base = load_service(path.parent / spec.base)
+    return spec, base, _common(spec, base, str(path))
+
+
+def _common(spec: _Plan, base: ServiceDefinition, source: str) -> ServiceDefinition:
+    try:
+        return apply_changes(base, spec.common_changes, spec.horizon.end)
     except ChangeError as exc:
         field = exc.field.replace("changes", "common_changes", 1)
-        raise ServiceFileError(str(path), [FieldError(field, str(exc))]) from None
-    return spec, base, common
+        raise ServiceFileError(source, [FieldError(field, str(exc))]) from None
 
 
-def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
-    path = Path(path)
-    spec, base, common = _read(path, ScenarioFile)
+def _check_scenarios(spec: ScenarioFile, common: ServiceDefinition, source: str) -> None:
     errors = []
     for i, scenario in enumerate(spec.scenarios):
         try:
@@ -220,8 +229,22 @@ def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
         except ChangeError as exc:
             errors.append(FieldError(f"scenarios[{i}].{exc.field}", str(exc)))
     if errors:
-        raise ServiceFileError(str(path), errors)
+        raise ServiceFileError(source, errors)
+
+
+def load_scenarios(path: str | Path) -> tuple[ScenarioFile, ServiceDefinition]:
+    path = Path(path)
+    spec, base, common = _read(path, ScenarioFile)
+    _check_scenarios(spec, common, str(path))
     return spec, base
+
+
+def parse_scenarios(text: str, base: ServiceDefinition, source: str = "scenarios") -> ScenarioFile:
+    """A scenario file for a stored service (uploaded, or made from a form): ``base``
+    may be left out, the service is the base whatever it names."""
+    spec = _validate(text, ScenarioFile, source, base_name=base.service.id)
+    _check_scenarios(spec, _common(spec, base, source), source)
+    return spec
 
 
 def load_sweep(path: str | Path) -> tuple[SweepFile, ServiceDefinition]:

@@ -179,3 +179,21 @@ class Job(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+class WhatIfRun(SQLModel, table=True):
+    """A manager's what-if: the scenario file as submitted, its progress and, once
+    done, the ``amhp-whatif/1`` result. Run in the background like a rota job."""
+
+    __tablename__ = "whatif_run"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    name: str
+    spec: str  # the scenario YAML, base taken from the stored service
+    state: str = "queued"  # queued | running | succeeded | failed | cancelled
+    progress: dict = _json({})  # {"done", "total", "now"}
+    result: dict | None = _json(None)
+    error: str | None = None
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

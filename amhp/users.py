@@ -86,3 +86,10 @@ def user_for_token(session: Session, token: str) -> User | None:
     if expires <= datetime.now(UTC):
         return None
     return session.get(User, row.user_id)
+
+
+def revoke_token(session: Session, token: str) -> None:
+    """Logging out: the token stops working at once, wherever it was copied."""
+    row = session.get(AuthToken, _digest(token))
+    if row is not None:
+        session.delete(row)

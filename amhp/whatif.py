@@ -10,6 +10,7 @@ solve the size the service solves in production.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,10 @@ from amhp.service_model import ServiceDefinition
 from amhp.workload import load_spread, person_loads
 
 FORMAT = "amhp-whatif/1"
+
+
+class Stopped(Exception):
+    """The run was asked to stop (cancelled, or the server is shutting down)."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +94,17 @@ def solve_horizon(
     params: solver.SolveParams,
     day_rate: float,
     on_month: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[MonthResult]:
+    """Raises :class:`Stopped` when ``stop`` is set: a horizon cut short is not a result."""
     results = []
     previous: dict | None = None
     for month in months:
         period = Period.month(month)
         built = build_problem(definition, period, prior_duties(definition, period.start, previous))
-        solution = solver.solve(built.problem, params)
+        solution = solver.solve(built.problem, params, stop=stop)
+        if stop is not None and stop.is_set():
+            raise Stopped
         export = to_export(built, solution)
         loads = person_loads(definition, built.problem, solution)
         rostered = {k: v for k, v in loads.items() if v.caseload_points is not None and v.rostered}
@@ -131,6 +140,7 @@ def run_whatif(
     base_name: str,
     on_month: Callable[[str, str], None] | None = None,
     workers: int = 8,
+    stop: threading.Event | None = None,
 ) -> dict:
     months = spec.horizon.month_labels()
     params = solver.SolveParams(time_limit=spec.time_limit_per_month, workers=workers)
@@ -147,6 +157,7 @@ def run_whatif(
             params,
             spec.sessional_day_rate,
             on_month=(lambda m, n=name: on_month(n, m)) if on_month else None,
+            stop=stop,
         )
         scenarios.append(
             {

@@ -63,8 +63,10 @@ def load_chart(doc: dict) -> str:
     return _svg(fig)
 
 
-def render_html(doc: dict) -> str:
-    head = "".join(f"<th>{escape(f.replace('_', ' '))}</th>" for f in MONTH_FIELDS)
+def comparison(doc: dict) -> str:
+    """The comparison itself (tables and charts), for the standalone page and for
+    the web service's what-if page alike."""
+    head = "".join(f"<th scope=col>{escape(f.replace('_', ' '))}</th>" for f in MONTH_FIELDS)
     rows = []
     for s in doc["scenarios"]:
         totals = {f: sum(m[f] for m in s["months"]) for f in MONTH_FIELDS[:4]}
@@ -75,7 +77,20 @@ def render_html(doc: dict) -> str:
     for s in doc["scenarios"]:
         cells = "".join(f"<td>{m['slot_days_below_min']}</td>" for m in s["months"])
         by_month.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
-    months = "".join(f"<th>{m['month']}</th>" for m in doc["scenarios"][0]["months"])
+    months = "".join(f"<th scope=col>{m['month']}</th>" for m in doc["scenarios"][0]["months"])
+    return f"""<p>Base service <code>{escape(doc["base"])}</code>, horizon {doc["horizon"]["start"]}
+to {doc["horizon"]["end"]}. Totals over the horizon; load columns are the worst month.</p>
+<table class=compare><thead><tr><th scope=col>scenario</th>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+<h2>Slot-days below minimum per month</h2>
+<table class=compare><thead><tr><th scope=col>scenario</th>{months}</tr></thead>
+<tbody>{"".join(by_month)}</tbody></table>
+<figure>{gaps_chart(doc)}<figcaption>Gaps per month</figcaption></figure>
+<figure>{load_chart(doc)}<figcaption>Mean total load per person</figcaption></figure>
+"""
+
+
+def render_html(doc: dict) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>What-if comparison: {escape(doc["base"])}</title>
@@ -88,15 +103,7 @@ figure {{ margin: 1rem 0; break-inside: avoid; }}
 @media print {{ @page {{ size: A4 landscape; }} body {{ margin: 0; }} }}
 </style></head><body>
 <h1>What-if comparison</h1>
-<p>Base service <code>{escape(doc["base"])}</code>, horizon {doc["horizon"]["start"]} to
-{doc["horizon"]["end"]}. Totals over the horizon; load columns are the worst month.</p>
-<table><thead><tr><th>scenario</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
-<h2>Slot-days below minimum per month</h2>
-<table><thead><tr><th>scenario</th>{months}</tr></thead><tbody>{"".join(by_month)}</tbody>
-</table>
-<figure>{gaps_chart(doc)}<figcaption>Gaps per month</figcaption></figure>
-<figure>{load_chart(doc)}<figcaption>Mean total load per person</figcaption></figure>
-</body></html>
+{comparison(doc)}</body></html>
 """
 
 

@@ -1,22 +1,25 @@
-"""The web service: JSON API, calendar feeds and a small home page.
+"""The web service: JSON API, calendar feeds and the pages people use.
 
-Routes are thin over ``amhp``; rota generation runs as jobs in a bounded worker
-pool whose state is kept in the database (see amhp.jobs)."""
+Routes are thin over ``amhp``; rota generation and what-ifs run as jobs in
+background workers whose state is kept in the database (amhp.jobs,
+amhp.whatif_jobs). Pages are server-rendered templates with a little JavaScript,
+all served from here (no CDN)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from html import escape
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
-from amhp.db import get_engine, transaction
+from amhp.db import get_engine
 from amhp.jobs import JobRunner
-from amhp.repository import list_services
+from amhp.whatif_jobs import WhatIfRunner
 from api.feeds import router as feeds_router
-from api.routes import auth, collections, jobs, rotas, services
+from api.pages import common as page_common
+from api.pages import routers as page_routers
+from api.routes import auth, collections, jobs, rotas, services, whatifs
 
 
 @asynccontextmanager
@@ -24,8 +27,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     get_engine()  # create tables before the first request
     app.state.jobs = JobRunner()
     app.state.jobs.recover()
+    app.state.whatifs = WhatIfRunner()
+    app.state.whatifs.recover()
     yield
     app.state.jobs.shutdown()
+    app.state.whatifs.shutdown()
 
 
 def create_app() -> FastAPI:
@@ -36,7 +42,7 @@ def create_app() -> FastAPI:
         "generation jobs, rota versions, exports and calendar feeds.",
         lifespan=lifespan,
     )
-    for module in (auth, services, jobs, rotas):
+    for module in (auth, services, jobs, rotas, whatifs):
         app.include_router(module.router)
     for router in collections.routers:
         app.include_router(router)
@@ -46,14 +52,9 @@ def create_app() -> FastAPI:
     def health() -> dict:
         return {"status": "ok"}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        with transaction() as session:
-            names = [(s.name, s.id) for s in list_services(session)]
-        items = "".join(f"<li>{escape(n)} (<code>{escape(i)}</code>)</li>" for n, i in names)
-        return (
-            "<!doctype html><html lang=en><meta charset=utf-8><title>AMHP rota</title>"
-            f"<h1>AMHP rota optimiser</h1><p>Services:</p><ul>{items}</ul></html>"
-        )
+    app.mount("/static", StaticFiles(directory=page_common.HERE / "static"), name="static")
+    app.add_exception_handler(page_common.LoginRequired, page_common.login_redirect)
+    for router in page_routers:
+        app.include_router(router)
 
     return app

@@ -74,3 +74,35 @@ class FeedLinkOut(BaseModel):
     kind: str
     subject: str
     path: str
+
+
+class WhatIfRequest(BaseModel):
+    """A scenario file (YAML or JSON text) for the service; ``base`` may be left
+    out: the stored service is the base."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "hub minimum 4",
+                    "spec": "horizon: {start: '2027-01', months: 3}\n"
+                    "scenarios:\n  - name: hub 4\n    changes:\n"
+                    "      - {kind: cover, shift: HUB, days: weekday, min: 4}\n",
+                }
+            ]
+        }
+    )
+    name: str = Field(min_length=1, max_length=200)
+    spec: str = Field(min_length=1, max_length=256 * 1024)
+
+
+class WhatIfOut(BaseModel):
+    id: int
+    service_id: str
+    name: str
+    state: str
+    progress: dict
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    result: dict | None = None

@@ -53,7 +53,7 @@ def get(url: str) -> tuple[int, bytes]:
 
 def test_serves_health_home_and_asks_for_login(server):
     assert get(server + "/health") == (200, b'{"status":"ok"}')
-    status, body = get(server + "/")
-    assert status == 200 and b"Mini AMHP Service" in body
+    status, body = get(server + "/")  # redirected to the login page
+    assert status == 200 and b"<h1>Log in</h1>" in body and b"Mini AMHP Service" not in body
     assert get(server + "/services")[0] == 401
     assert get(server + "/openapi.json")[0] == 200

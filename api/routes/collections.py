@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Header, HTTPException, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from amhp import repository
-from amhp.service_file import format_path, validation_problems
+from amhp.service_edits import EditRejected, replace_items
 from amhp.service_model import (
     CoverRule,
     FixedAssignment,
@@ -76,18 +76,16 @@ def _save(
     row = session.get(ServiceRow, service_id)
     if if_match is not None and if_match != service_etag(row):
         raise HTTPException(409, f"the service changed since you read it (now {service_etag(row)})")
-    data = definition.model_dump(mode="json")
-    data[c.field] = [i.model_dump(mode="json") for i in items]
     try:
-        updated = ServiceDefinition.model_validate(data)
-    except ValidationError as exc:
+        return replace_items(
+            session, definition, c.field, [i.model_dump(mode="json") for i in items]
+        )
+    except EditRejected as exc:
         detail = [
-            {"loc": ["body", *loc], "msg": msg, "type": "value_error", "path": format_path(loc)}
-            for loc, msg in validation_problems(exc)
+            {"loc": ["body", *loc], "msg": msg, "type": "value_error", "path": path}
+            for loc, path, msg in exc.problems
         ]
         raise HTTPException(422, detail) from None
-    saved, _ = repository.save_service(session, updated)
-    return saved
 
 
 def make_router(c: Collection) -> APIRouter:

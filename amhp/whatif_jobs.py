@@ -1,0 +1,117 @@
+"""Managers' what-ifs run in the background of the web service, one at a time (a
+what-if is many monthly solves; two at once would only slow both). Like rota jobs,
+their state lives in the database: after a restart a run that was interrupted is
+failed and a queued one is run."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import Session, col, select
+
+from amhp import operations
+from amhp.db import transaction
+from amhp.scenarios import parse_scenarios
+from amhp.tables import WhatIfRun, utcnow
+from amhp.whatif import Stopped, run_whatif
+
+FINISHED = ("succeeded", "failed", "cancelled")
+
+
+def submit_run(session: Session, service_id: str, name: str, text: str, user: str) -> WhatIfRun:
+    """Validate first (raises ServiceFileError naming scenario, change and field),
+    then store the run as queued; the caller starts it after the commit."""
+    parse_scenarios(text, operations.load_service(service_id), source=name)
+    run = WhatIfRun(service_id=service_id, name=name, spec=text, created_by=user)
+    session.add(run)
+    session.flush()
+    return run
+
+
+class WhatIfRunner:
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._stops: dict[int, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def recover(self) -> None:
+        with transaction() as session:
+            runs = session.exec(
+                select(WhatIfRun).where(col(WhatIfRun.state).in_(("queued", "running")))
+            ).all()
+            queued = []
+            for run in runs:
+                if run.state == "running":
+                    run.state, run.finished_at = "failed", utcnow()
+                    run.error = "interrupted by a server restart; run it again"
+                    session.add(run)
+                else:
+                    queued.append(run.id)
+        for run_id in queued:
+            self.start(run_id)
+
+    def start(self, run_id: int) -> None:
+        with self._lock:
+            self._stops[run_id] = threading.Event()
+        self._pool.submit(self._run, run_id)
+
+    def cancel(self, run_id: int) -> bool:
+        with self._lock:
+            stop = self._stops.get(run_id)
+        if stop is None:
+            return False
+        stop.set()
+        return True
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for stop in self._stops.values():
+                stop.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run(self, run_id: int) -> None:
+        stop = self._stops[run_id]
+        try:
+            self._execute(run_id, stop)
+        except Stopped:
+            self._update(run_id, state="cancelled")
+        except Exception as exc:  # reported on the run, never lost
+            self._update(run_id, state="failed", error=f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._lock:
+                self._stops.pop(run_id, None)
+
+    def _execute(self, run_id: int, stop: threading.Event) -> None:
+        with transaction() as session:
+            run = session.get(WhatIfRun, run_id)
+            if run is None or run.state != "queued":
+                return
+            run.state = "running"
+            session.add(run)
+            service_id, name, text = run.service_id, run.name, run.spec
+        if stop.is_set():
+            raise Stopped
+        base = operations.load_service(service_id)
+        spec = parse_scenarios(text, base, source=name)
+        total = spec.horizon.months * (len(spec.scenarios) + spec.include_base)
+        done = [0]
+
+        def month_done(scenario: str, month: str) -> None:
+            done[0] += 1
+            self._update(run_id, progress={"done": done[0], "total": total, "now": scenario})
+
+        self._update(run_id, progress={"done": 0, "total": total, "now": ""})
+        result = run_whatif(spec, base, service_id, on_month=month_done, stop=stop)
+        self._update(run_id, state="succeeded", result=result)
+
+    def _update(self, run_id: int, **fields) -> None:
+        with transaction() as session:
+            run = session.get(WhatIfRun, run_id)
+            if run is None:
+                return
+            for key, value in fields.items():
+                setattr(run, key, value)
+            if fields.get("state") in FINISHED:
+                run.finished_at = utcnow()
+            session.add(run)

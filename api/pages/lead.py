@@ -1,0 +1,231 @@
+"""The lead practitioner's pages: the service at a glance, generating a rota with
+live progress, the rota grid (gaps with causes, fixing cells, publishing) and the
+forms for practitioners, leave and requests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlmodel import col, select
+
+from amhp import repository
+from amhp.calendar import Period
+from amhp.rota_grid import build_grid
+from amhp.service_edits import EditRejected, add_item, remove_item
+from amhp.tables import Job, RotaVersion, ServiceRow
+from api.deps import RowId, SessionDep
+from api.pages.common import (
+    PageUser,
+    field_errors,
+    load_definition,
+    render,
+    require_service,
+)
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+EDITORS = ("lead",)
+TIME_LIMITS = (10, 30, 60, 120)
+# What a redirect after a change says (by code: a page never echoes text from a URL).
+DONE = {
+    "fixed": "Cell fixed. Generate the month again to build the rota around it.",
+    "unfixed": "Fixed cell removed.",
+    "published": "Published. Subscribed calendars show it at their next refresh.",
+    "saved": "Saved.",
+    "removed": "Removed.",
+}
+
+
+def months_from_today(n: int) -> list[str]:
+    today = date.today()
+    out = []
+    for i in range(n):
+        y, m = divmod(today.month - 1 + i, 12)
+        out.append(f"{today.year + y}-{m + 1:02d}")
+    return out
+
+
+@router.get("/services", response_class=HTMLResponse)
+def services(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    if user.role != "admin":
+        raise HTTPException(403, "only an administrator sees every service")
+    rows = session.exec(select(ServiceRow).order_by(ServiceRow.id)).all()
+    return render(request, "services.html", user, services=rows)
+
+
+@router.get("/services/{service_id}", response_class=HTMLResponse)
+def overview(
+    request: Request, service_id: str, session: SessionDep, user: PageUser
+) -> HTMLResponse:
+    require_service(user, service_id, "lead", "manager")
+    definition = load_definition(session, service_id)
+    months = []
+    for month in months_from_today(3):
+        versions = session.exec(
+            select(RotaVersion)
+            .where(RotaVersion.service_id == service_id, RotaVersion.month == month)
+            .order_by(col(RotaVersion.id).desc())
+        ).all()
+        months.append({"month": month, "latest": versions[0] if versions else None})
+    jobs = session.exec(
+        select(Job).where(Job.service_id == service_id).order_by(col(Job.id).desc()).limit(5)
+    ).all()
+    return render(
+        request,
+        "overview.html",
+        user,
+        service=definition,
+        months=months,
+        jobs=jobs,
+        choices=months_from_today(4),
+        time_limits=TIME_LIMITS,
+        message=DONE.get(request.query_params.get("done", "")),
+    )
+
+
+@router.post("/services/{service_id}/generate")
+def generate(
+    request: Request,
+    service_id: str,
+    session: SessionDep,
+    user: PageUser,
+    month: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    time_limit: Annotated[int, Form(ge=5, le=600)] = 30,
+) -> RedirectResponse:
+    require_service(user, service_id, *EDITORS)
+    load_definition(session, service_id)
+    job = request.app.state.jobs.submit(service_id, month, float(time_limit))
+    return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
+
+
+def _job(session, user, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id}")
+    require_service(user, job.service_id, "lead", "manager")
+    return job
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: RowId, session: SessionDep, user: PageUser):
+    job = _job(session, user, job_id)
+    return render(request, "job.html", user, job=job)
+
+
+@router.get("/jobs/{job_id}/state")
+def job_state(job_id: RowId, session: SessionDep, user: PageUser) -> JSONResponse:
+    """Polled by the progress page: state, incumbent and bound, and where to go."""
+    job = _job(session, user, job_id)
+    return JSONResponse(
+        {
+            "state": job.state,
+            "progress": job.progress,
+            "error": job.error,
+            "next": f"/app/rotas/{job.rota_id}" if job.rota_id else None,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _rota(session, user, rota_id: int) -> RotaVersion:
+    rota = session.get(RotaVersion, rota_id)
+    if rota is None:
+        raise HTTPException(404, f"no rota {rota_id}")
+    require_service(user, rota.service_id, "lead", "manager")
+    return rota
+
+
+@router.get("/rotas/{rota_id}", response_class=HTMLResponse)
+def rota_page(request: Request, rota_id: RowId, session: SessionDep, user: PageUser):
+    rota = _rota(session, user, rota_id)
+    definition = load_definition(session, rota.service_id)
+    period = Period.month(rota.month)
+    fixed = [(i, f) for i, f in enumerate(definition.fixed) if period.start <= f.date <= period.end]
+    return render(
+        request,
+        "rota.html",
+        user,
+        rota=rota,
+        grid=build_grid(rota.export),
+        service=definition,
+        fixed=fixed,
+        can_edit=user.role in ("admin", *EDITORS),
+        message=DONE.get(request.query_params.get("done", "")),
+        errors={},
+        form={},
+    )
+
+
+@router.post("/rotas/{rota_id}/fix", response_class=HTMLResponse)
+def fix_cell(
+    request: Request,
+    rota_id: RowId,
+    session: SessionDep,
+    user: PageUser,
+    person: Annotated[str, Form()],
+    day: Annotated[str, Form()],
+    shift: Annotated[str, Form()],
+):
+    rota = _rota(session, user, rota_id)
+    require_service(user, rota.service_id, *EDITORS)
+    try:
+        add_item(session, rota.service_id, "fixed", {"person": person, "date": day, "shift": shift})
+    except EditRejected as exc:
+        session.rollback()
+        definition = load_definition(session, rota.service_id)
+        period = Period.month(rota.month)
+        return render(
+            request,
+            "rota.html",
+            user,
+            status_code=422,
+            rota=rota,
+            grid=build_grid(rota.export),
+            service=definition,
+            fixed=[
+                (i, f)
+                for i, f in enumerate(definition.fixed)
+                if period.start <= f.date <= period.end
+            ],
+            can_edit=True,
+            message=None,
+            errors=field_errors(exc.problems),
+            form={"person": person, "day": day, "shift": shift},
+        )
+    return RedirectResponse(f"/app/rotas/{rota_id}?done=fixed", status_code=303)
+
+
+@router.post("/rotas/{rota_id}/unfix")
+def unfix_cell(
+    rota_id: RowId,
+    session: SessionDep,
+    user: PageUser,
+    index: Annotated[int, Form(ge=0)],
+) -> RedirectResponse:
+    rota = _rota(session, user, rota_id)
+    require_service(user, rota.service_id, *EDITORS)
+    try:
+        remove_item(session, rota.service_id, "fixed", index)
+    except repository.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    return RedirectResponse(f"/app/rotas/{rota_id}?done=unfixed", status_code=303)
+
+
+@router.post("/rotas/{rota_id}/publish")
+def publish(rota_id: RowId, session: SessionDep, user: PageUser) -> RedirectResponse:
+    rota = _rota(session, user, rota_id)
+    require_service(user, rota.service_id, *EDITORS)
+    latest = session.exec(
+        select(RotaVersion)
+        .where(RotaVersion.service_id == rota.service_id, RotaVersion.month == rota.month)
+        .order_by(col(RotaVersion.id).desc())
+    ).first()
+    if latest is None or latest.id != rota.id:
+        raise HTTPException(409, "a newer version of this month exists; publish that one")
+    try:
+        repository.publish(session, rota.service_id, rota.month)
+    except repository.NotFound as exc:
+        raise HTTPException(409, str(exc)) from None
+    return RedirectResponse(f"/app/rotas/{rota_id}?done=published", status_code=303)

@@ -1,0 +1,142 @@
+"""An AMHP's own page: their published duties for the coming months, their
+calendar subscription (Google, Outlook, Apple; https and webcal links with a copy
+button) and their wanted / unwanted day requests. Laid out for a phone first."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import col, select
+
+from amhp import feed_tokens
+from amhp.feed_links import SUBSCRIBE_HELP, FeedLine
+from amhp.service_edits import EditRejected, add_item, remove_item
+from amhp.tables import RotaVersion
+from api.deps import SessionDep
+from api.pages.common import PageUser, field_errors, load_definition, render
+from api.pages.lead import months_from_today
+
+router = APIRouter(prefix="/app/me", include_in_schema=False)
+
+
+def public_base(request: Request) -> str:
+    """Links handed out must work from outside: AMHP_PUBLIC_URL when the server
+    sits behind a proxy, else the address this request came to."""
+    return os.environ.get("AMHP_PUBLIC_URL") or str(request.base_url)
+
+
+def subscribe_links(line: FeedLine, base: str, name: str) -> dict[str, str]:
+    https, webcal = line.https(base), line.webcal(base)
+    return {
+        "https": https,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?url="
+        + quote(https, safe="")
+        + "&name="
+        + quote(name, safe=""),
+        "apple": webcal,
+    }
+
+
+def my_duties(session, service_id: str, person: str, months: list[str]) -> list[dict]:
+    rotas = session.exec(
+        select(RotaVersion)
+        .where(
+            RotaVersion.service_id == service_id,
+            RotaVersion.state == "published",
+            col(RotaVersion.month).in_(months),
+        )
+        .order_by(RotaVersion.month)
+    ).all()
+    out = []
+    for rota in rotas:
+        names = {p["id"]: p["name"] for p in rota.export["people"]}
+        shifts = {s["code"]: s for s in rota.export["shifts"]}
+        for slot in rota.export["slots"]:
+            shadow = person in slot.get("shadows", [])
+            if person not in slot["assigned"] and not shadow:
+                continue
+            others = [names[p] for p in slot["assigned"] if p != person]
+            out.append(
+                {
+                    "date": date.fromisoformat(slot["date"]),
+                    "shift": shifts[slot["shift"]]["name"],
+                    "code": slot["shift"],
+                    "start": datetime.fromisoformat(slot["start"]),
+                    "end": datetime.fromisoformat(slot["end"]),
+                    "shadow": shadow,
+                    "with": others,
+                }
+            )
+    return sorted(out, key=lambda d: d["start"])
+
+
+def _page(request, session, user, status_code=200, errors=None, form=None, done=None):
+    if user.service_id is None or user.person_id is None:
+        raise HTTPException(404, "this account is not a practitioner's")
+    definition = load_definition(session, user.service_id)
+    person = next((p for p in definition.practitioners if p.id == user.person_id), None)
+    if person is None:
+        raise HTTPException(404, f"no practitioner {user.person_id!r}")
+    token = feed_tokens.ensure_token(session, user.service_id, "person", person.id)
+    name = f"AMHP rota: {person.name}"
+    line = FeedLine("person", person.id, token)
+    requests = [(i, r) for i, r in enumerate(definition.requests) if r.person == user.person_id]
+    return render(
+        request,
+        "me.html",
+        user,
+        status_code=status_code,
+        person=person,
+        service=definition,
+        duties=my_duties(session, user.service_id, person.id, months_from_today(3)),
+        links=subscribe_links(line, public_base(request), name),
+        help=SUBSCRIBE_HELP,
+        requests=requests,
+        errors=errors or {},
+        form=form or {},
+        message={"saved": "Request saved.", "removed": "Request removed."}.get(done or ""),
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def me(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    return _page(request, session, user, done=request.query_params.get("done"))
+
+
+@router.post("/requests", response_class=HTMLResponse)
+def add_request(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    day: Annotated[str, Form()] = "",
+    want: Annotated[str, Form()] = "false",
+    shift: Annotated[str, Form()] = "",
+):
+    item: dict = {"person": user.person_id, "date": day, "want": want == "true"}
+    if shift:
+        item["shift"] = shift
+    try:
+        add_item(session, user.service_id, "requests", item)
+    except EditRejected as exc:
+        session.rollback()
+        errors = field_errors(exc.problems)
+        return _page(request, session, user, 422, errors, {"day": day, "want": want})
+    return RedirectResponse("/app/me?done=saved", status_code=303)
+
+
+@router.post("/requests/remove")
+def remove_request(
+    session: SessionDep, user: PageUser, index: Annotated[int, Form(ge=0)]
+) -> RedirectResponse:
+    definition = load_definition(session, user.service_id)
+    if index >= len(definition.requests) or definition.requests[index].person != user.person_id:
+        raise HTTPException(404, "no such request of yours")
+    remove_item(session, user.service_id, "requests", index)
+    return RedirectResponse("/app/me?done=removed", status_code=303)
