@@ -76,7 +76,9 @@ def build_grid(export: dict) -> Grid:
         for pid in slot.get("shadows", []):
             cells[pid][index[d]].shadows.append(slot["shift"])
     for item in export.get("recovery", []):
-        d = _local_date(item["start"])
+        # A rest day runs from the end of the on-call to the next evening: it is
+        # shown on the day it protects, not the night it starts.
+        d = _local_date(item["end" if item["kind"] == "rest_day" else "start"])
         if d in index and item["person"] in cells:
             cells[item["person"]][index[d]].recovery.append(item["kind"])
     by_day: dict[date, list[dict]] = {}

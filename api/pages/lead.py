@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from amhp import repository
 from amhp.calendar import Period
+from amhp.problem_builder import BuildError, build_problem
 from amhp.rota_grid import build_grid
 from amhp.service_edits import EditRejected, add_item, remove_item
 from amhp.tables import Job, RotaVersion, ServiceRow
@@ -61,8 +62,15 @@ def overview(
 ) -> HTMLResponse:
     require_service(user, service_id, "lead", "manager")
     definition = load_definition(session, service_id)
+    stored = session.exec(
+        select(RotaVersion.month)
+        .where(RotaVersion.service_id == service_id)
+        .distinct()
+        .order_by(col(RotaVersion.month).desc())
+        .limit(6)
+    ).all()
     months = []
-    for month in months_from_today(3):
+    for month in sorted({*months_from_today(3), *stored}):
         versions = session.exec(
             select(RotaVersion)
             .where(RotaVersion.service_id == service_id, RotaVersion.month == month)
@@ -137,9 +145,7 @@ def _rota(session, user, rota_id: int) -> RotaVersion:
     return rota
 
 
-@router.get("/rotas/{rota_id}", response_class=HTMLResponse)
-def rota_page(request: Request, rota_id: RowId, session: SessionDep, user: PageUser):
-    rota = _rota(session, user, rota_id)
+def _rota_page(request, session, user, rota, status_code=200, errors=None, form=None):
     definition = load_definition(session, rota.service_id)
     period = Period.month(rota.month)
     fixed = [(i, f) for i, f in enumerate(definition.fixed) if period.start <= f.date <= period.end]
@@ -147,15 +153,21 @@ def rota_page(request: Request, rota_id: RowId, session: SessionDep, user: PageU
         request,
         "rota.html",
         user,
+        status_code=status_code,
         rota=rota,
         grid=build_grid(rota.export),
         service=definition,
         fixed=fixed,
         can_edit=user.role in ("admin", *EDITORS),
         message=DONE.get(request.query_params.get("done", "")),
-        errors={},
-        form={},
+        errors=errors or {},
+        form=form or {},
     )
+
+
+@router.get("/rotas/{rota_id}", response_class=HTMLResponse)
+def rota_page(request: Request, rota_id: RowId, session: SessionDep, user: PageUser):
+    return _rota_page(request, session, user, _rota(session, user, rota_id))
 
 
 @router.post("/rotas/{rota_id}/fix", response_class=HTMLResponse)
@@ -168,33 +180,22 @@ def fix_cell(
     day: Annotated[str, Form()],
     shift: Annotated[str, Form()],
 ):
+    """Refused at once when the cell breaks a hard rule for this month (leave, rest,
+    a day off after on-call...), not later when someone generates."""
     rota = _rota(session, user, rota_id)
     require_service(user, rota.service_id, *EDITORS)
     try:
         add_item(session, rota.service_id, "fixed", {"person": person, "date": day, "shift": shift})
+        build_problem(load_definition(session, rota.service_id), Period.month(rota.month))
     except EditRejected as exc:
-        session.rollback()
-        definition = load_definition(session, rota.service_id)
-        period = Period.month(rota.month)
-        return render(
-            request,
-            "rota.html",
-            user,
-            status_code=422,
-            rota=rota,
-            grid=build_grid(rota.export),
-            service=definition,
-            fixed=[
-                (i, f)
-                for i, f in enumerate(definition.fixed)
-                if period.start <= f.date <= period.end
-            ],
-            can_edit=True,
-            message=None,
-            errors=field_errors(exc.problems),
-            form={"person": person, "day": day, "shift": shift},
-        )
-    return RedirectResponse(f"/app/rotas/{rota_id}?done=fixed", status_code=303)
+        errors = field_errors(exc.problems)
+    except BuildError as exc:
+        errors = dict(exc.errors)
+    else:
+        return RedirectResponse(f"/app/rotas/{rota_id}?done=fixed", status_code=303)
+    session.rollback()
+    form = {"person": person, "day": day, "shift": shift}
+    return _rota_page(request, session, user, rota, 422, errors, form)
 
 
 @router.post("/rotas/{rota_id}/unfix")
