@@ -20,6 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from sqlmodel import select
 
 import solver
 from amhp import operations
@@ -383,6 +384,44 @@ def user_add(
     except AccountError as exc:
         raise _fail(str(exc), INVALID) from None
     console.print(f"created {role} {email.lower()}")
+
+
+@user_app.command("demo")
+def user_demo(
+    service: str,
+    password_file: Path = typer.Option(..., help="Where the demo password is kept"),
+) -> None:
+    """Demo accounts for a service (a lead, a manager and its first practitioner),
+    sharing one random password kept in PASSWORD_FILE; accounts that exist are kept."""
+    import secrets
+
+    from amhp.db import transaction
+    from amhp.tables import User
+    from amhp.users import AccountError, create_user
+
+    if not password_file.exists():
+        _write(password_file, (secrets.token_urlsafe(12) + "\n").encode())
+        password_file.chmod(0o600)
+    password = password_file.read_text().strip()
+    try:
+        definition = operations.load_service(service)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    person = definition.practitioners[0].id
+    accounts = [
+        (f"lead@{service}.example", "lead", None),
+        (f"manager@{service}.example", "manager", None),
+        (f"{person}@{service}.example", "practitioner", person),
+    ]
+    with transaction() as session:
+        for email, role, pid in accounts:
+            if session.exec(select(User).where(User.email == email)).first() is None:
+                try:
+                    create_user(session, email, password, role, service, pid)
+                except AccountError as exc:
+                    raise _fail(str(exc), INVALID) from None
+    for email, role, _ in accounts:
+        console.print(f"{role:>12}: {email}  password: {password}")
 
 
 @app.command()

@@ -46,6 +46,15 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     ),
     "max_on_calls_per_month": ("rules.max_on_calls_per_month",),
     "max_weekend_days_per_month": ("rules.max_weekend_days_per_month",),
+    # General rostering rules: not set by AMHP service files (the benchmark
+    # adapters use them); listed so the solver's whole vocabulary is documented.
+    "forbidden_successions": (),
+    "max_shifts_per_type": (),
+    "total_minutes": (),
+    "min_consecutive_duty_days": (),
+    "min_consecutive_days_off": (),
+    "max_weekends": (),
+    "cover_over": (),
     "fixed_cells": ("fixed[]",),
     "cover_minimum": ("rules.weights.cover_minimum", "cover[].min"),
     "composition": ("rules.weights.composition", "cover[].require"),

@@ -59,7 +59,18 @@ def load_chart(doc: dict) -> str:
         [x + 0.4 - width / 2 for x in range(len(people))], people, rotation=90, fontsize=7
     )
     ax.set_ylabel("mean total load per FTE")
-    ax.legend(fontsize=7)
+    if people:
+        ax.legend(fontsize=7)
+    else:  # total load needs caseloads; say so rather than draw empty axes
+        ax.set_yticks([])
+        ax.text(
+            0.5,
+            0.5,
+            "no caseloads recorded: total load is not known",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     return _svg(fig)
 
 

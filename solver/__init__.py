@@ -22,6 +22,7 @@ from solver.problem import (
     Slot,
     Trainees,
     Weights,
+    WorkLimits,
 )
 from solver.soft_rules import SOFT_RULES
 from solver.solution import Gap, Penalty, Progress, Solution
@@ -49,6 +50,7 @@ __all__ = [
     "SolveParams",
     "Trainees",
     "Weights",
+    "WorkLimits",
     "build_model",
     "does_shift",
     "exclusion_reason",

@@ -120,6 +120,7 @@ class ModelContext:
                 self.by_person_day[pi, slot.day].append(si)
                 self.by_person[pi].append(si)
         self._duty: dict[tuple[int, int], cp_model.LinearExprT] = {}
+        self._worked: dict[tuple[int, int], cp_model.IntVar | bool] = {}
 
     def duty(self, pi: int, day: int) -> cp_model.LinearExprT:
         """1 when the person is present on any shift that day (0/1 by one_duty_per_day)."""
@@ -127,6 +128,20 @@ class ModelContext:
         if key not in self._duty:
             self._duty[key] = sum(self.present[pi, si] for si in self.by_person_day.get(key, ()))
         return self._duty[key]
+
+    def worked(self, pi: int, day: int) -> cp_model.IntVar | bool:
+        """A Boolean equal to :meth:`duty` (for clauses), or a constant when the
+        person can hold nothing that day."""
+        key = (pi, day)
+        if key not in self._worked:
+            expr = self.duty(pi, day)
+            if isinstance(expr, int):
+                self._worked[key] = bool(expr)
+            else:
+                var = self.model.new_bool_var(f"w_{pi}_{day}")
+                self.model.add(var == expr)
+                self._worked[key] = var
+        return self._worked[key]
 
     def duty_days(self, pi: int, days) -> cp_model.LinearExprT:
         return sum(self.duty(pi, d) for d in days)

@@ -9,33 +9,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from solver.context import ModelContext
+from solver.pattern_rules import PATTERN_RULES
 from solver.problem import Person, Problem, Slot
+from solver.rule_base import HardRule
 
 
 def _fmt(problem: Problem, slot: Slot) -> str:
     return f"{slot.shift} on {problem.days[slot.day].date.isoformat()}"
-
-
-class HardRule:
-    name: str = ""
-    description: str = ""
-
-    def applies(self, problem: Problem) -> bool:
-        return True
-
-    def post(self, ctx: ModelContext) -> None:
-        raise NotImplementedError
-
-    def excludes(self, problem: Problem, person: Person, slot: Slot) -> str | None:
-        """Reason the pair can never be assigned, whatever else the rota holds."""
-        return None
-
-    def blocks(
-        self, problem: Problem, held: set[int], pi: int, si: int, occupants: list[str]
-    ) -> str | None:
-        """Reason why person ``pi``, holding slots ``held``, could not also take ``si``
-        (already held by ``occupants``)."""
-        return None
 
 
 class OneDutyPerDay(HardRule):
@@ -103,9 +83,9 @@ class MaxConsecutiveDutyDays(HardRule):
     description = "No more than this many duty dates in a row."
 
     def post(self, ctx: ModelContext) -> None:
-        k = ctx.problem.rules.max_consecutive_duty_days
         n = len(ctx.problem.days)
         for pi in ctx.by_person:
+            k = self.limit(ctx.problem, pi)
             for start in range(0, n - k):
                 window = range(start, start + k + 1)
                 ctx.model.add(ctx.duty_days(pi, window) <= k)
@@ -115,8 +95,14 @@ class MaxConsecutiveDutyDays(HardRule):
                 head = range(0, max(k - run, 0) + 1)
                 ctx.model.add(ctx.duty_days(pi, head) <= max(k - run, 0))
 
+    @staticmethod
+    def limit(problem: Problem, pi: int) -> int:
+        """The person's own limit (a contract's) where set, else the service's."""
+        own = problem.people[pi].limits.max_consecutive_days
+        return own if own is not None else problem.rules.max_consecutive_duty_days
+
     def blocks(self, problem, held, pi, si, occupants):
-        k = problem.rules.max_consecutive_duty_days
+        k = self.limit(problem, pi)
         prior = {d.day for d in problem.prior_for(problem.people[pi].id)}
         days = {problem.slots[s].day for s in held} | {problem.slots[si].day} | prior
         run = longest_run_through(days, problem.slots[si].day)
@@ -512,5 +498,6 @@ HARD_RULES: tuple[HardRule, ...] = (
     DocumentationTime(),
     MaxOnCallsPerMonth(),
     MaxWeekendDaysPerMonth(),
+    *PATTERN_RULES,
     FixedCells(),
 )

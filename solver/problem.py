@@ -49,6 +49,10 @@ class ShiftType:
     # Whether the last day of a block on this shift earns documentation time.
     documentation: bool = False
 
+    @property
+    def minutes(self) -> int:
+        return round(self.hours * 60)
+
     def __post_init__(self) -> None:
         if self.kind not in ("day", "on_call"):
             raise ProblemError(f"shift {self.code}: kind must be day or on_call, not {self.kind!r}")
@@ -93,6 +97,22 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class WorkLimits:
+    """A person's contract limits in general rostering terms. AMHP services leave
+    them unset (their rules are service-wide); standard nurse-rostering instances
+    set them per person. Runs touching the first or last day are exempt from the
+    minimum-run limits: the person may have worked (or rested) beyond the horizon."""
+
+    max_per_shift: dict[str, int] = field(default_factory=dict)
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    max_consecutive_days: int | None = None  # overrides rules.max_consecutive_duty_days
+    min_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends: int | None = None
+
+
+@dataclass(frozen=True)
 class Person:
     """A practitioner as the solver sees them.
 
@@ -115,6 +135,7 @@ class Person:
     previous_key_days: frozenset[date] = frozenset()
     day_rate: float | None = None
     locum_kind: str | None = None  # "contracted" (paid anyway) or "sessional" (per day)
+    limits: WorkLimits = field(default_factory=WorkLimits)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -199,6 +220,7 @@ class Weights:
     shadow_days: int = 150
     sessional_locum: int = 1_000
     requests: int = 1
+    cover_over: int = 0  # per person above target (off for AMHP services)
 
 
 @dataclass(frozen=True)
@@ -234,6 +256,8 @@ class Rules:
     # Balance rota duty against weighted caseloads (False: a flat rota by FTE only).
     balance_caseload: bool = True
     weights: Weights = field(default_factory=Weights)
+    # (a, b): shift b may not be worked the day after shift a.
+    forbidden_successions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,6 +288,13 @@ class Problem:
             if not 0 <= item.day < len(self.days):
                 raise ProblemError(f"{type(item).__name__}: day index {item.day} out of range")
 
+        for a, b in self.rules.forbidden_successions:
+            if a not in codes or b not in codes:
+                raise ProblemError(f"forbidden succession {a}->{b}: unknown shift")
+        for person in self.people:
+            unknown = set(person.limits.max_per_shift) - codes
+            if unknown:
+                raise ProblemError(f"person {person.id}: limits for unknown shifts {unknown}")
         for duty in self.prior:
             if duty.person not in ids or duty.shift not in codes or duty.day >= 0:
                 raise ProblemError(f"prior duty {duty}: unknown person/shift or not before day 0")

@@ -71,6 +71,31 @@ class CoverTarget(_CoverLevel):
     level, unit = "target", "target"
 
 
+class CoverOver(SoftRule):
+    """The classic soft upper bound: each person above a slot's target costs.
+    Off for AMHP services (their maximum is hard); nurse rostering prices it."""
+
+    name = "cover_over"
+    description = "Each person above a slot's target level (off unless weighted)."
+
+    def post(self, ctx: ModelContext) -> None:
+        for si, slot in enumerate(ctx.problem.slots):
+            pool = len(ctx.by_slot.get(si, ()))
+            if pool <= slot.target:
+                continue
+            over = ctx.model.new_int_var(0, pool - slot.target, f"over_{si}")
+            ctx.model.add(over >= _assigned(ctx, si) - slot.target)
+            ctx.penalise(
+                PenaltyTerm(
+                    self.name,
+                    over,
+                    self.weight(ctx.problem),
+                    slot=si,
+                    detail=lambda v, t=slot.target: f"{v} above target {t}",
+                )
+            )
+
+
 class Composition(SoftRule):
     name = "composition"
     description = "Role requirements on a slot, such as a lead practitioner in the hub."
@@ -360,6 +385,7 @@ SOFT_RULES: tuple[SoftRule, ...] = (
     CoverMinimum(),
     Composition(),
     CoverTarget(),
+    CoverOver(),
     DutyFairness(),
     WeekendFairness(),
     NightFairness(),

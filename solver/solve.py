@@ -43,7 +43,8 @@ def build_model(problem: Problem) -> ModelContext:
         if hard.applies(problem):
             hard.post(ctx)
     for soft in SOFT_RULES:
-        soft.post(ctx)
+        if soft.weight(problem) > 0:  # a rule weighted 0 is off: no variables at all
+            soft.post(ctx)
     ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
     return ctx
 
