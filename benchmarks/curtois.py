@@ -20,7 +20,7 @@ from pathlib import Path
 
 import solver
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
+DATA = Path(__file__).resolve().parent / "data" / "curtois"  # copied from ../shared
 EPOCH = date(2024, 1, 1)  # a Monday: instance day 0 is a Monday
 
 
@@ -200,5 +200,5 @@ def write_solution(result: Result, folder: Path) -> Path:
 
 
 def best_known() -> dict[str, int]:
-    lines = (SHARED / "best_known.csv").read_text().splitlines()[1:]
+    lines = (DATA / "best_known.csv").read_text().splitlines()[1:]
     return {row.split(",")[0]: int(row.split(",")[6]) for row in lines if row}

@@ -62,10 +62,17 @@ MATRIX = {
     "list leave": (("GET", "/services/mini/leave"), (200, 200, 200, 200, 404, 401)),
     "add cover rule": (("POST", "/services/mini/cover-rules"), (201, 201, 403, 403, 404, 401)),
     "add own request": (("POST", "/services/mini/requests"), (201, 201, 403, 201, 404, 401)),
+    "start what-if": (("POST", "/services/mini/whatifs"), (202, 202, 202, 403, 404, 401)),
 }
+WHATIF = (
+    "horizon: {start: '2026-11', months: 1}\ntime_limit_per_month: 1\n"
+    "scenarios:\n  - name: a3 leaves\n    changes:\n"
+    "      - {kind: vacancy, person: a3, from: 2026-11-01}\n"
+)
 BODIES = {
     "add cover rule": {"shift": "HUB", "dates": ["2026-12-24"], "min": 1},
     "add own request": {"person": "a2", "date": "2026-12-03", "want": False, "weight": 10},
+    "start what-if": {"name": "matrix", "spec": WHATIF},
 }
 
 
@@ -156,3 +163,37 @@ def test_collection_edits_validate_like_a_service_file(world):
         json={"id": "a9", "name": "X", "role": "amhp", "shift_types": ["HUB"]},
     )
     assert wrong_key.status_code == 422
+
+
+def test_whatif_over_http(world):
+    import time
+
+    client, headers, _, _ = world
+    manager = headers["manager"]
+    bad = client.post(
+        "/services/mini/whatifs",
+        headers=manager,
+        json={"name": "typo", "spec": WHATIF.replace("person: a3", "person: zz")},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["path"] == "scenarios[0].changes[0].person"
+    started = client.post(
+        "/services/mini/whatifs", headers=manager, json={"name": "one", "spec": WHATIF}
+    )
+    assert started.status_code == 202 and started.json()["state"] == "queued"
+    run = started.json()["id"]
+    assert client.get(f"/whatifs/{run}", headers=headers["other_lead"]).status_code == 404
+    assert client.get(f"/whatifs/{run}", headers=headers["practitioner"]).status_code == 403
+    deadline = time.monotonic() + 120
+    while (body := client.get(f"/whatifs/{run}", headers=manager).json())["state"] in (
+        "queued",
+        "running",
+    ):
+        assert time.monotonic() < deadline, body
+        time.sleep(0.3)
+    assert body["state"] == "succeeded", body
+    assert body["progress"]["done"] == body["progress"]["total"] == 2
+    result = body["result"]
+    assert result["format"] == "amhp-whatif/1"
+    assert [s["name"] for s in result["scenarios"]] == ["base", "a3 leaves"]
+    assert client.delete(f"/whatifs/{run}", headers=manager).status_code == 409

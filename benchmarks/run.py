@@ -1,0 +1,197 @@
+"""Run a benchmark suite and write its table (Markdown and JSON, with the machine's
+cores and the library versions) to benchmarks/results/. Figures, not pass/fail.
+
+    scripts/bench curtois [--time-limit 60] [--instances 1-3,7] [--workers 8]
+    scripts/bench amhp    [--time-limit 60] [--sizes 10,30,100,300] [--months 1,3,12]
+
+Each case runs in a fresh process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ortools
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict:
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "ortools": ortools.__version__,
+        "platform": platform.platform(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def curtois_case(number: int, time_limit: float, workers: int) -> dict:
+    from benchmarks.curtois import DATA, best_known, solve_instance, write_solution
+    from benchmarks.curtois_scorer import score
+
+    path = DATA / f"Instance{number}.txt"
+    result = solve_instance(path, time_limit, workers)
+    write_solution(result, RESULTS / "curtois")
+    checked, violations = score(path, result.roster)
+    best = best_known()[result.instance]
+    return {
+        "instance": result.instance,
+        "status": result.status,
+        "objective": round(result.objective),
+        "bound": round(result.bound),
+        "best_known": best,
+        "gap_to_best_known": round((result.objective - best) / best, 4),
+        "first_solution_s": round(result.first_solution_s or float("nan"), 2),
+        "seconds": round(result.seconds, 1),
+        "variables": result.variables,
+        "scorer_objective": checked,
+        "scorer_violations": len(violations),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict:
+    import solver
+    from amhp.calendar import Period
+    from amhp.generator import synthetic_service_yaml
+    from amhp.problem_builder import build_problem
+    from amhp.service_file import parse_service
+
+    start = "2027-01"
+    service = parse_service(
+        synthetic_service_yaml(people, max(1, people // 25), 1, start=start, months=months)
+    )
+    first = Period.month(start)
+    last = first
+    for _ in range(months - 1):
+        nxt = last.end.toordinal() + 1
+        last = Period.month(datetime.fromordinal(nxt).strftime("%Y-%m"))
+    t0 = time.monotonic()
+    built = build_problem(service, Period(first.start, last.end))
+    build_s = time.monotonic() - t0
+    seen: dict[str, float] = {}
+
+    def progress(p: solver.Progress) -> None:
+        seen.setdefault("first", p.elapsed)
+        if p.objective and (p.objective - p.bound) / p.objective <= 0.01:
+            seen.setdefault("within_1pct", p.elapsed)
+
+    sol = solver.solve(
+        built.problem, solver.SolveParams(time_limit=time_limit, workers=workers), progress
+    )
+    gap = (sol.objective - sol.bound) / sol.objective if sol.objective else 0.0
+    if sol.status == "optimal":
+        seen.setdefault("within_1pct", sol.wall_time)
+    return {
+        "people": people,
+        "months": months,
+        "variables": sol.stats.get("variables"),
+        "constraints": sol.stats.get("constraints"),
+        "build_s": round(build_s, 1),
+        "first_rota_s": round(seen.get("first", float("nan")), 2),
+        "within_1pct_s": round(seen.get("within_1pct", float("nan")), 1),
+        "status": sol.status,
+        "optimal_s": round(sol.wall_time, 1) if sol.status == "optimal" else None,
+        "gap_at_end": round(gap, 4),
+        "gaps_proven": sol.gaps_proven,
+        "seconds": round(sol.wall_time, 1),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _numbers(spec: str) -> list[int]:
+    out: list[int] = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out += list(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def _table(rows: list[dict]) -> str:
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
+    lines += [
+        "| " + " | ".join("" if r[k] is None else str(r[k]) for k in keys) + " |" for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def summary(suite: str, rows: list[dict]) -> str:
+    if suite == "curtois":
+        reached = [r["instance"] for r in rows if r["objective"] <= r["best_known"]]
+        first18 = [r for r in rows if int(r["instance"][8:]) <= 18]
+        mean = sum(r["gap_to_best_known"] for r in first18) / len(first18) if first18 else 0
+        agree = all(
+            r["scorer_objective"] == r["objective"] and not r["scorer_violations"] for r in rows
+        )
+        return (
+            f"best known reached on {len(reached)} of {len(rows)} "
+            f"({', '.join(reached) or 'none'}); mean gap to best known on 1-18 run here: "
+            f"{mean:.2%}; scorer agrees on every roster: {'yes' if agree else 'NO'}"
+        )
+    return ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="scripts/bench")
+    parser.add_argument("suite", choices=["curtois", "amhp"])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--instances", default="1-24")
+    parser.add_argument("--sizes", default="10,30,100,300")
+    parser.add_argument("--months", default="1,3,12")
+    args = parser.parse_args()
+    if args.suite == "curtois":
+        cases = [
+            (curtois_case, (n, args.time_limit, args.workers)) for n in _numbers(args.instances)
+        ]
+    else:
+        cases = [
+            (amhp_case, (p, m, args.time_limit, args.workers))
+            for p in _numbers(args.sizes)
+            for m in _numbers(args.months)
+        ]
+    info = machine()
+    print(f"# {args.suite}: {info}", flush=True)
+    rows = []
+    context = multiprocessing.get_context("spawn")
+    for func, params in cases:
+        # One fresh process per case: its peak memory is its own.
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            row = pool.submit(func, *params).result()
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    command = f"scripts/bench {args.suite} --time-limit {args.time_limit:g}"
+    doc = {"suite": args.suite, "command": command, "args": vars(args), "machine": info}
+    doc["rows"] = rows
+    (RESULTS / f"{args.suite}-{stamp}.json").write_text(json.dumps(doc, indent=1) + "\n")
+    text = (
+        f"## {args.suite} ({info['date']})\n\n    {command}\n\n"
+        f"{info['cores']} cores, Python {info['python']}, OR-tools {info['ortools']}, "
+        f"{args.workers} workers, {args.time_limit:g} s per case.\n\n{_table(rows)}\n"
+    )
+    if summary(args.suite, rows):
+        text += f"\n{summary(args.suite, rows)}\n"
+    (RESULTS / f"{args.suite}-{stamp}.md").write_text(text)
+    (RESULTS / f"{args.suite}-latest.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
