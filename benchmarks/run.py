@@ -45,16 +45,20 @@ def curtois_case(number: int, time_limit: float, workers: int) -> dict:
 
     path = DATA / f"Instance{number}.txt"
     result = solve_instance(path, time_limit, workers)
-    write_solution(result, RESULTS / "curtois")
-    checked, violations = score(path, result.roster)
     best = best_known()[result.instance]
+    found = result.status in ("optimal", "feasible")
+    if found:
+        write_solution(result, RESULTS / "curtois")
+        checked, violations = score(path, result.roster)
+    else:  # no roster within the limit (and the grace after it): nothing to check
+        checked, violations = None, []
     return {
         "instance": result.instance,
         "status": result.status,
-        "objective": round(result.objective),
-        "bound": round(result.bound),
+        "objective": round(result.objective) if found else None,
+        "bound": round(result.bound) if result.bound == result.bound else None,
         "best_known": best,
-        "gap_to_best_known": round((result.objective - best) / best, 4),
+        "gap_to_best_known": round((result.objective - best) / best, 4) if found else None,
         "first_solution_s": round(result.first_solution_s or float("nan"), 2),
         "seconds": round(result.seconds, 1),
         "variables": result.variables,
@@ -122,28 +126,49 @@ def _numbers(spec: str) -> list[int]:
 
 
 def _table(rows: list[dict]) -> str:
-    keys = list(rows[0])
+    keys = list(dict.fromkeys(k for r in rows for k in r))
     lines = ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
-    lines += [
-        "| " + " | ".join("" if r[k] is None else str(r[k]) for k in keys) + " |" for r in rows
-    ]
+    for r in rows:
+        lines.append("| " + " | ".join("" if r.get(k) is None else str(r[k]) for k in keys) + " |")
     return "\n".join(lines)
 
 
 def summary(suite: str, rows: list[dict]) -> str:
     if suite == "curtois":
-        reached = [r["instance"] for r in rows if r["objective"] <= r["best_known"]]
-        first18 = [r for r in rows if int(r["instance"][8:]) <= 18]
+        solved = [r for r in rows if r.get("objective") is not None]
+        reached = [r["instance"] for r in solved if r["objective"] <= r["best_known"]]
+        first18 = [r for r in solved if int(r["instance"][8:]) <= 18]
         mean = sum(r["gap_to_best_known"] for r in first18) / len(first18) if first18 else 0
         agree = all(
-            r["scorer_objective"] == r["objective"] and not r["scorer_violations"] for r in rows
+            r["scorer_objective"] == r["objective"] and not r["scorer_violations"] for r in solved
         )
+        missing = [r.get("instance", r.get("case", "?")) for r in rows if r not in solved]
         return (
             f"best known reached on {len(reached)} of {len(rows)} "
             f"({', '.join(reached) or 'none'}); mean gap to best known on 1-18 run here: "
-            f"{mean:.2%}; scorer agrees on every roster: {'yes' if agree else 'NO'}"
+            f"{mean:.2%}; no roster: {', '.join(missing) or 'none'}; "
+            f"scorer agrees on every roster: {'yes' if agree else 'NO'}"
         )
     return ""
+
+
+def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> str:
+    """Written after every case, so an interrupted run keeps what it measured."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    command = f"scripts/bench {suite} --time-limit {args.time_limit:g}"
+    doc = {"suite": suite, "command": command, "args": vars(args), "machine": info}
+    doc["rows"] = rows
+    (RESULTS / f"{suite}-{stamp}.json").write_text(json.dumps(doc, indent=1) + "\n")
+    text = (
+        f"## {suite} ({info['date']})\n\n    {command}\n\n"
+        f"{info['cores']} cores, Python {info['python']}, OR-tools {info['ortools']}, "
+        f"{args.workers} workers, {args.time_limit:g} s per case.\n\n{_table(rows)}\n"
+    )
+    if summary(suite, rows):
+        text += f"\n{summary(suite, rows)}\n"
+    (RESULTS / f"{suite}-{stamp}.md").write_text(text)
+    (RESULTS / f"{suite}-latest.md").write_text(text)
+    return text
 
 
 def main() -> None:
@@ -167,29 +192,20 @@ def main() -> None:
         ]
     info = machine()
     print(f"# {args.suite}: {info}", flush=True)
-    rows = []
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    rows: list[dict] = []
+    text = ""
     context = multiprocessing.get_context("spawn")
     for func, params in cases:
         # One fresh process per case: its peak memory is its own.
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            row = pool.submit(func, *params).result()
+            try:
+                row = pool.submit(func, *params).result()
+            except Exception as exc:  # a case that fails is a row, not the end of the run
+                row = {"case": repr(params), "error": f"{type(exc).__name__}: {exc}"}
         rows.append(row)
         print(json.dumps(row), flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    command = f"scripts/bench {args.suite} --time-limit {args.time_limit:g}"
-    doc = {"suite": args.suite, "command": command, "args": vars(args), "machine": info}
-    doc["rows"] = rows
-    (RESULTS / f"{args.suite}-{stamp}.json").write_text(json.dumps(doc, indent=1) + "\n")
-    text = (
-        f"## {args.suite} ({info['date']})\n\n    {command}\n\n"
-        f"{info['cores']} cores, Python {info['python']}, OR-tools {info['ortools']}, "
-        f"{args.workers} workers, {args.time_limit:g} s per case.\n\n{_table(rows)}\n"
-    )
-    if summary(args.suite, rows):
-        text += f"\n{summary(args.suite, rows)}\n"
-    (RESULTS / f"{args.suite}-{stamp}.md").write_text(text)
-    (RESULTS / f"{args.suite}-latest.md").write_text(text)
+        text = write_tables(args.suite, args, info, rows, stamp)
     print(text)
 
 

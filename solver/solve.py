@@ -36,6 +36,9 @@ class SolveParams:
     # Minimise the gaps first, then everything else with the gaps held at that
     # level: the number of gaps is then proven, not a by-product of a time limit.
     cover_first: bool = True
+    # Further CP-SAT parameters by name (e.g. ("linearization_level", 2)), for
+    # benchmarks that measure them; a name CP-SAT does not know is an error.
+    cp_sat: tuple[tuple[str, object], ...] = ()
 
 
 def build_model(problem: Problem) -> ModelContext:
@@ -85,6 +88,8 @@ def solve(
     solver.parameters.num_workers = params.workers
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
+    for name, value in params.cp_sat:
+        setattr(solver.parameters, name, value)
     reporter = _Reporter(on_progress, started) if on_progress else None
     finished = threading.Event()
     if stop is not None:

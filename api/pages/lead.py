@@ -159,6 +159,7 @@ def _rota_page(request, session, user, rota, status_code=200, errors=None, form=
         service=definition,
         fixed=fixed,
         can_edit=user.role in ("admin", *EDITORS),
+        time_limits=TIME_LIMITS,
         message=DONE.get(request.query_params.get("done", "")),
         errors=errors or {},
         form=form or {},
