@@ -11,11 +11,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlmodel import col, select
-
 import solver
 from amhp import operations
 from amhp.db import transaction
+from amhp.run_state import recover_rows, update_row
 from amhp.tables import Job, utcnow
 
 PROGRESS_EVERY_S = 1.0
@@ -34,17 +33,7 @@ class JobRunner:
     def recover(self) -> None:
         """At start-up: a job that was running when the server stopped is failed
         (its partial rota was never stored); queued jobs are run."""
-        with transaction() as session:
-            jobs = session.exec(select(Job).where(col(Job.state).in_(("queued", "running"))))
-            queued = []
-            for job in jobs:
-                if job.state == "running":
-                    job.state, job.finished_at = "failed", utcnow()
-                    job.error = "interrupted by a server restart; generate again"
-                    session.add(job)
-                else:
-                    queued.append(job.id)
-        for job_id in queued:
+        for job_id in recover_rows(Job, "interrupted by a server restart; generate again"):
             self.start(job_id)
 
     def submit(self, service_id: str, month: str, time_limit: float) -> Job:
@@ -134,15 +123,7 @@ class JobRunner:
             self._update(job_id, state="failed", error=f"{type(exc).__name__}: {exc}")
 
     def _update(self, job_id: int, **fields) -> None:
-        with transaction() as session:
-            job = session.get(Job, job_id)
-            if job is None:
-                return
-            for key, value in fields.items():
-                setattr(job, key, value)
-            if fields.get("state") in ("succeeded", "failed", "cancelled"):
-                job.finished_at = utcnow()
-            session.add(job)
+        update_row(Job, job_id, **fields)
 
 
 class _Cancelled(Exception):

@@ -8,15 +8,14 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from amhp import operations
 from amhp.db import transaction
+from amhp.run_state import recover_rows, update_row
 from amhp.scenarios import parse_scenarios
-from amhp.tables import WhatIfRun, utcnow
+from amhp.tables import WhatIfRun
 from amhp.whatif import Stopped, run_whatif
-
-FINISHED = ("succeeded", "failed", "cancelled")
 
 
 def submit_run(session: Session, service_id: str, name: str, text: str, user: str) -> WhatIfRun:
@@ -36,19 +35,7 @@ class WhatIfRunner:
         self._lock = threading.Lock()
 
     def recover(self) -> None:
-        with transaction() as session:
-            runs = session.exec(
-                select(WhatIfRun).where(col(WhatIfRun.state).in_(("queued", "running")))
-            ).all()
-            queued = []
-            for run in runs:
-                if run.state == "running":
-                    run.state, run.finished_at = "failed", utcnow()
-                    run.error = "interrupted by a server restart; run it again"
-                    session.add(run)
-                else:
-                    queued.append(run.id)
-        for run_id in queued:
+        for run_id in recover_rows(WhatIfRun, "interrupted by a server restart; run it again"):
             self.start(run_id)
 
     def start(self, run_id: int) -> None:
@@ -106,12 +93,4 @@ class WhatIfRunner:
         self._update(run_id, state="succeeded", result=result)
 
     def _update(self, run_id: int, **fields) -> None:
-        with transaction() as session:
-            run = session.get(WhatIfRun, run_id)
-            if run is None:
-                return
-            for key, value in fields.items():
-                setattr(run, key, value)
-            if fields.get("state") in FINISHED:
-                run.finished_at = utcnow()
-            session.add(run)
+        update_row(WhatIfRun, run_id, **fields)
