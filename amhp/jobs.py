@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import solver
 from amhp import operations
 from amhp.db import transaction
-from amhp.run_state import recover_rows, update_row
+from amhp.run_state import StoppablePool, recover_rows, update_row
 from amhp.tables import Job, utcnow
 
 PROGRESS_EVERY_S = 1.0
@@ -26,9 +25,7 @@ def max_concurrent_solves() -> int:
 
 class JobRunner:
     def __init__(self, workers: int | None = None) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers or max_concurrent_solves())
-        self._stops: dict[int, threading.Event] = {}
-        self._lock = threading.Lock()
+        self._pool = StoppablePool(workers or max_concurrent_solves())
 
     def recover(self) -> None:
         """At start-up: a job that was running when the server stopped is failed
@@ -45,9 +42,7 @@ class JobRunner:
         return job
 
     def start(self, job_id: int) -> None:
-        with self._lock:
-            self._stops[job_id] = threading.Event()
-        self._pool.submit(self._run, job_id)
+        self._pool.start(job_id, self._run_job)
 
     def cancel(self, job_id: int) -> bool:
         """Ask a queued or running job to stop; False when it has already ended."""
@@ -58,24 +53,11 @@ class JobRunner:
             if job.state == "queued":
                 job.state, job.finished_at = "cancelled", utcnow()
                 session.add(job)
-        with self._lock:
-            stop = self._stops.get(job_id)
-        if stop is not None:
-            stop.set()
+        self._pool.stop(job_id)
         return True
 
     def shutdown(self) -> None:
-        with self._lock:
-            for stop in self._stops.values():
-                stop.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def _run(self, job_id: int) -> None:
-        try:
-            self._run_job(job_id, self._stops[job_id])
-        finally:
-            with self._lock:
-                self._stops.pop(job_id, None)
+        self._pool.shutdown()
 
     def _run_job(self, job_id: int, stop: threading.Event) -> None:
         with transaction() as session:

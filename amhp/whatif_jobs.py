@@ -6,13 +6,12 @@ failed and a queued one is run."""
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session
 
 from amhp import operations
 from amhp.db import transaction
-from amhp.run_state import recover_rows, update_row
+from amhp.run_state import StoppablePool, recover_rows, update_row
 from amhp.scenarios import parse_scenarios
 from amhp.tables import WhatIfRun
 from amhp.whatif import Stopped, run_whatif
@@ -30,44 +29,28 @@ def submit_run(session: Session, service_id: str, name: str, text: str, user: st
 
 class WhatIfRunner:
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1)
-        self._stops: dict[int, threading.Event] = {}
-        self._lock = threading.Lock()
+        self._pool = StoppablePool(1)
 
     def recover(self) -> None:
         for run_id in recover_rows(WhatIfRun, "interrupted by a server restart; run it again"):
             self.start(run_id)
 
     def start(self, run_id: int) -> None:
-        with self._lock:
-            self._stops[run_id] = threading.Event()
-        self._pool.submit(self._run, run_id)
+        self._pool.start(run_id, self._run)
 
     def cancel(self, run_id: int) -> bool:
-        with self._lock:
-            stop = self._stops.get(run_id)
-        if stop is None:
-            return False
-        stop.set()
-        return True
+        return self._pool.stop(run_id)
 
     def shutdown(self) -> None:
-        with self._lock:
-            for stop in self._stops.values():
-                stop.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
 
-    def _run(self, run_id: int) -> None:
-        stop = self._stops[run_id]
+    def _run(self, run_id: int, stop: threading.Event) -> None:
         try:
             self._execute(run_id, stop)
         except Stopped:
             self._update(run_id, state="cancelled")
         except Exception as exc:  # reported on the run, never lost
             self._update(run_id, state="failed", error=f"{type(exc).__name__}: {exc}")
-        finally:
-            with self._lock:
-                self._stops.pop(run_id, None)
 
     def _execute(self, run_id: int, stop: threading.Event) -> None:
         with transaction() as session:
