@@ -167,13 +167,15 @@ class Result:
         }
 
 
-def solve_instance(path: Path, time_limit: float, workers: int = 8) -> Result:
+def solve_instance(path: Path, time_limit: float, workers: int = 8, cp_sat: tuple = ()) -> Result:
     inst = parse(path)
     problem = to_problem(inst)
     first: list[float] = []
     sol = solver.solve(
         problem,
-        solver.SolveParams(time_limit=time_limit, workers=workers, cover_first=False),
+        solver.SolveParams(
+            time_limit=time_limit, workers=workers, cover_first=False, cp_sat=cp_sat
+        ),
         on_progress=lambda p: first.append(p.elapsed),
     )
     roster = {eid: [""] * inst.horizon for eid in inst.staff}

@@ -39,12 +39,12 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def curtois_case(number: int, time_limit: float, workers: int) -> dict:
+def curtois_case(number: int, time_limit: float, workers: int, cp_sat: tuple = ()) -> dict:
     from benchmarks.curtois import DATA, best_known, solve_instance, write_solution
     from benchmarks.curtois_scorer import score
 
     path = DATA / f"Instance{number}.txt"
-    result = solve_instance(path, time_limit, workers)
+    result = solve_instance(path, time_limit, workers, cp_sat)
     best = best_known()[result.instance]
     found = result.status in ("optimal", "feasible")
     if found:
@@ -117,6 +117,16 @@ def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict
     }
 
 
+def _literal(text: str):
+    """A parameter value as CP-SAT wants it: int, float, bool or the text itself."""
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
 def _numbers(spec: str) -> list[int]:
     out: list[int] = []
     for part in spec.split(","):
@@ -156,6 +166,7 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
     """Written after every case, so an interrupted run keeps what it measured."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     command = f"scripts/bench {suite} --time-limit {args.time_limit:g}"
+    command += "".join(f" --cp-sat {x}" for x in args.cp_sat)
     doc = {"suite": suite, "command": command, "args": vars(args), "machine": info}
     doc["rows"] = rows
     (RESULTS / f"{suite}-{stamp}.json").write_text(json.dumps(doc, indent=1) + "\n")
@@ -179,10 +190,19 @@ def main() -> None:
     parser.add_argument("--instances", default="1-24")
     parser.add_argument("--sizes", default="10,30,100,300")
     parser.add_argument("--months", default="1,3,12")
+    parser.add_argument(
+        "--cp-sat",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a CP-SAT parameter to measure, e.g. linearization_level=2 (curtois)",
+    )
     args = parser.parse_args()
+    cp_sat = tuple((k, _literal(v)) for k, v in (x.split("=", 1) for x in args.cp_sat))
     if args.suite == "curtois":
         cases = [
-            (curtois_case, (n, args.time_limit, args.workers)) for n in _numbers(args.instances)
+            (curtois_case, (n, args.time_limit, args.workers, cp_sat))
+            for n in _numbers(args.instances)
         ]
     else:
         cases = [
