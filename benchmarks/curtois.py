@@ -167,14 +167,26 @@ class Result:
         }
 
 
-def solve_instance(path: Path, time_limit: float, workers: int = 8, cp_sat: tuple = ()) -> Result:
+def solve_instance(
+    path: Path,
+    time_limit: float,
+    workers: int = 8,
+    cp_sat: tuple = (),
+    construct: bool | None = None,
+    lns: bool | None = None,
+) -> Result:
     inst = parse(path)
     problem = to_problem(inst)
     first: list[float] = []
     sol = solver.solve(
         problem,
         solver.SolveParams(
-            time_limit=time_limit, workers=workers, cover_first=False, cp_sat=cp_sat
+            time_limit=time_limit,
+            workers=workers,
+            cover_first=False,
+            cp_sat=cp_sat,
+            construct=construct,
+            lns=lns,
         ),
         on_progress=lambda p: first.append(p.elapsed),
     )

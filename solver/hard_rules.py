@@ -87,8 +87,11 @@ class MaxConsecutiveDutyDays(HardRule):
         for pi in ctx.by_person:
             k = self.limit(ctx.problem, pi)
             for start in range(0, n - k):
-                window = range(start, start + k + 1)
-                ctx.model.add(ctx.duty_days(pi, window) <= k)
+                # A clause (one of these k + 1 days off) propagates as strongly as
+                # the sum and lets presolve merge it with the run-length clauses.
+                days = [ctx.worked(pi, d) for d in range(start, start + k + 1)]
+                if not any(w is False for w in days):
+                    ctx.model.add_bool_or([w.Not() for w in days if w is not True])
             # A run already going at the start of the horizon (previous rota).
             run = trailing_run(ctx.problem, ctx.problem.people[pi].id)
             if run:
@@ -97,9 +100,7 @@ class MaxConsecutiveDutyDays(HardRule):
 
     @staticmethod
     def limit(problem: Problem, pi: int) -> int:
-        """The person's own limit (a contract's) where set, else the service's."""
-        own = problem.people[pi].limits.max_consecutive_days
-        return own if own is not None else problem.rules.max_consecutive_duty_days
+        return problem.max_consecutive_days(problem.people[pi])
 
     def blocks(self, problem, held, pi, si, occupants):
         k = self.limit(problem, pi)

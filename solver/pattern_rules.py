@@ -138,6 +138,21 @@ def _forbid_short_runs(ctx: ModelContext, pi: int, k: int, working: bool) -> Non
             ctx.model.add_bool_or([x for x in literals if x is not False])
 
 
+def _cap_work_density(ctx: ModelContext, pi: int, days_off: int) -> None:
+    """A redundant cut: with at most ``k`` duty days in a row and rests of at least
+    ``days_off`` days, any ``k + days_off`` consecutive days hold at most ``k`` duty
+    days (also where a rest touches the edge of the horizon).
+
+    Why: the rules alone let a search put days off anywhere and discover only at
+    the end that a minimum of total minutes can no longer be reached; measured on
+    Curtois instance 20, one person's rules took one CP-SAT worker over 10 s
+    without a rota, and 0.1 s with these sums, which the LP sees together."""
+    k = ctx.problem.max_consecutive_days(ctx.problem.people[pi])
+    n = len(ctx.problem.days)
+    for start in range(0, n - k - days_off + 1):
+        ctx.model.add(ctx.duty_days(pi, range(start, start + k + days_off)) <= k)
+
+
 class MinConsecutiveDutyDays(HardRule):
     name = "min_consecutive_duty_days"
     description = "Every run of working days at least this long (runs at the edges exempt)."
@@ -164,6 +179,7 @@ class MinConsecutiveDaysOff(HardRule):
             k = person.limits.min_consecutive_days_off or 0
             if k > 1:
                 _forbid_short_runs(ctx, pi, k, working=False)
+                _cap_work_density(ctx, pi, k)
 
 
 def weekends(problem: Problem) -> dict[int, list[int]]:

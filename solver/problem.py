@@ -308,6 +308,11 @@ class Problem:
     def prior_for(self, person: str) -> list[PriorDuty]:
         return self._prior_by_person.get(person, [])
 
+    def max_consecutive_days(self, person: Person) -> int:
+        """The person's own limit (a contract's) where set, else the service's."""
+        own = person.limits.max_consecutive_days
+        return own if own is not None else self.rules.max_consecutive_duty_days
+
     def date_of(self, day: int) -> date:
         """The date of a day index, negative indexes counting back before the horizon."""
         return self.days[0].date + timedelta(days=day)

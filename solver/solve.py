@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
 from solver.explain import gap_reasons
 from solver.hard_rules import HARD_RULES
+from solver.lns import Incumbent, fix_to, improve, incumbent_from, release
 from solver.problem import Problem
 from solver.soft_rules import SOFT_RULES, CoverMinimum
 from solver.solution import Gap, Penalty, Progress, Solution
@@ -23,6 +25,15 @@ FIRST_ROTA_GRACE = 60.0
 # optimum in a second or two and hands the rest on).
 COVER_FIRST_SHARE = 0.5
 COVER_FIRST_WORKERS = 8
+# Models with more assignment variables than this start from a constructed rota:
+# on Curtois instance 20 (37 000) the whole model found no rota in 120 s.
+CONSTRUCT_ABOVE = 30_000
+# Share of the time limit the construction may use (it is usually far quicker).
+CONSTRUCT_SHARE = 0.3
+# Models with more assignment variables than this hand most of the time limit
+# (LNS_SHARE) to the neighbourhood search once a first rota is found.
+LNS_ABOVE = 30_000
+LNS_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,12 @@ class SolveParams:
     # Further CP-SAT parameters by name (e.g. ("linearization_level", 2)), for
     # benchmarks that measure them; a name CP-SAT does not know is an error.
     cp_sat: tuple[tuple[str, object], ...] = ()
+    # Build a first rota a few people at a time and hint it (solver.construct):
+    # None decides by model size (CONSTRUCT_ABOVE assignment variables).
+    construct: bool | None = None
+    # After the first rota, improve it by re-solving a few people over a few weeks
+    # at a time (solver.lns): None decides by model size (LNS_ABOVE).
+    lns: bool | None = None
 
 
 def build_model(problem: Problem) -> ModelContext:
@@ -61,12 +78,15 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._count = 0
 
     def on_solution_callback(self) -> None:
+        self.report(self.objective_value, self.best_objective_bound)
+
+    def report(self, objective: float, bound: float) -> None:
         self._count += 1
         self._on_progress(
             Progress(
                 elapsed=time.monotonic() - self._started,
-                objective=self.objective_value,
-                bound=self.best_objective_bound,
+                objective=objective,
+                bound=bound,
                 solutions=self._count,
             )
         )
@@ -95,18 +115,26 @@ def solve(
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
+    constructed = _constructs(ctx, params) and _hint_constructed(ctx, params)
+    lns = _uses_lns(ctx, params)
     try:
         first = _cover_first(ctx, solver, params) if params.cover_first else cp_model.OPTIMAL
         cover_proven = first == cp_model.OPTIMAL
         code = first if first in (cp_model.OPTIMAL, cp_model.FEASIBLE) else cp_model.UNKNOWN
         if not stopped():
             spent = time.monotonic() - started
-            solver.parameters.max_time_in_seconds = max(
-                params.time_limit - spent, params.time_limit * 0.1
-            )
+            left = max(params.time_limit - spent, params.time_limit * 0.1)
+            solver.parameters.max_time_in_seconds = left * (1 - LNS_SHARE) if lns else left
             code = solver.solve(ctx.model, reporter)
         if code == cp_model.UNKNOWN and not stopped():
             code = _first_rota(solver, ctx, reporter, params)
+        bound = solver.best_objective_bound
+        if code == cp_model.FEASIBLE and not stopped() and (lns or constructed):
+            best = incumbent_from(solver, ctx)
+            if lns:
+                deadline = started + params.time_limit
+                best = _improve(ctx, solver, best, deadline, params, stopped, reporter, bound)
+            _settle(ctx, solver, best.values)
         if code == cp_model.OPTIMAL and not cover_proven:
             code = cp_model.FEASIBLE
     finally:
@@ -123,7 +151,75 @@ def solve(
         name = "infeasible" if code == cp_model.INFEASIBLE else "unknown"
         return Solution(name, float("nan"), solver.best_objective_bound, wall, stats=stats)
     cover_proven = params.cover_first and cover_proven
-    return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven)
+    return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
+
+
+def _uses_lns(ctx: ModelContext, params: SolveParams) -> bool:
+    if params.lns is None:
+        return len(ctx.x) > LNS_ABOVE
+    return params.lns
+
+
+def _improve(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    start: Incumbent,
+    deadline: float,
+    params: SolveParams,
+    stopped: Callable[[], bool],
+    reporter: _Reporter | None,
+    bound: float,
+) -> Incumbent:
+    """Neighbourhood search from ``start`` until ``deadline``; progress is reported
+    with the bound of the whole-model search (the steps prove nothing globally)."""
+    on_improve = (lambda best: reporter.report(best.objective, bound)) if reporter else None
+    return improve(ctx, solver, start, deadline, params.seed, stopped, on_improve)
+
+
+def _settle(ctx: ModelContext, solver: cp_model.CpSolver, values: dict[int, int]) -> None:
+    """One solve with every duty held where it is, so that ``solver`` holds this
+    rota with each penalty at its least for those duties. Why: a rota reached from
+    a hint or a neighbourhood step may carry slack in a penalty variable (an
+    under-cover count above the real shortfall), and the reported objective would
+    then disagree with the rota; measured on Curtois instance 20 by the scorer."""
+    fix_to(ctx, solver, values)
+    solver.parameters.max_time_in_seconds = FIRST_ROTA_GRACE
+    try:
+        solver.solve(ctx.model)
+    finally:
+        release(ctx, solver)
+
+
+def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
+    if params.construct is None:
+        return len(ctx.x) > CONSTRUCT_ABOVE
+    return params.construct
+
+
+def _hint_constructed(ctx: ModelContext, params: SolveParams) -> bool:
+    rota = construct(ctx.problem, params.time_limit * CONSTRUCT_SHARE, _solve_group)
+    if rota is None:
+        return False  # the whole model's own search will have to find the first rota
+    for key, var in ctx.x.items():
+        ctx.model.add_hint(var, rota.get(key, 0))
+    return True
+
+
+def _solve_group(problem: Problem, seconds: float, workers: int) -> dict | None:
+    """One group of the construction: its best rota within ``seconds``, or the
+    first one found however long that takes (up to FIRST_ROTA_GRACE)."""
+    ctx = build_model(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = seconds
+    code = solver.solve(ctx.model)
+    if code == cp_model.UNKNOWN:
+        solver.parameters.max_time_in_seconds = FIRST_ROTA_GRACE
+        solver.parameters.stop_after_first_solution = True
+        code = solver.solve(ctx.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {key: solver.value(var) for key, var in ctx.x.items()}
 
 
 def _cover_first(ctx: ModelContext, solver: cp_model.CpSolver, params: SolveParams) -> int:
@@ -147,6 +243,7 @@ def _cover_first(ctx: ModelContext, solver: cp_model.CpSolver, params: SolvePara
     solver.parameters.num_workers = params.workers
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         ctx.model.add(cover <= round(solver.objective_value))
+        ctx.model.clear_hints()
         for var in (*ctx.x.values(), *ctx.y.values()):
             ctx.model.add_hint(var, solver.value(var))
     ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
@@ -159,7 +256,10 @@ def _first_rota(solver: cp_model.CpSolver, ctx: ModelContext, reporter, params) 
     explained is always the answer, never "no rota"."""
     solver.parameters.max_time_in_seconds = max(FIRST_ROTA_GRACE, params.time_limit)
     solver.parameters.stop_after_first_solution = True
-    return solver.solve(ctx.model, reporter)
+    try:
+        return solver.solve(ctx.model, reporter)
+    finally:
+        solver.parameters.stop_after_first_solution = False
 
 
 def _stop_when(stop: threading.Event, finished: threading.Event, solver) -> None:
@@ -176,6 +276,7 @@ def _read_solution(
     wall: float,
     stats: dict,
     cover_proven: bool,
+    bound: float,
 ) -> Solution:
     problem = ctx.problem
     assignments = tuple(
@@ -203,7 +304,7 @@ def _read_solution(
     return Solution(
         status="optimal" if optimal else "feasible",
         objective=solver.objective_value,
-        bound=solver.best_objective_bound,
+        bound=bound,
         wall_time=wall,
         assignments=assignments,
         shadows=shadows,

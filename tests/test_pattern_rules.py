@@ -4,9 +4,11 @@ otherwise."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
+from ortools.sat.python import cp_model
 
 import solver
 from solver import Request, Rules, WorkLimits
@@ -92,6 +94,52 @@ def test_min_consecutive_days_off():
     off = [d for d in range(n) if d not in worked]
     assert all(len(r) >= 2 for r in _runs(off) if r[0] > 0 and r[-1] < n - 1)
     assert costs(sol, "cover_minimum") == 10_000  # one wanted day given up
+
+
+def _pattern_ok(worked: tuple[int, ...], max_on: int, min_on: int, min_off: int) -> bool:
+    """The run-length rules checked by hand on one person's days (1 = duty)."""
+    n = len(worked)
+    runs, start = [], 0
+    for d in range(1, n + 1):
+        if d == n or worked[d] != worked[start]:
+            runs.append((worked[start], start, d - start))
+            start = d
+    for value, first, length in runs:
+        inside = first > 0 and first + length < n
+        if value and length > max_on:
+            return False
+        if inside and value and length < min_on:
+            return False
+        if inside and not value and length < min_off:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(("max_on", "min_on", "min_off"), [(2, 1, 2), (3, 2, 2), (2, 2, 3)])
+def test_run_rules_keep_every_valid_pattern(max_on, min_on, min_off):
+    """The model (with its redundant density cut, any max_on + min_off days hold at
+    most max_on duties) has exactly the patterns the rules allow: counted against
+    a brute force over all 2^10 patterns of one person's ten days."""
+    n = 10
+    limits = WorkLimits(
+        max_consecutive_days=max_on, min_consecutive_days=min_on, min_consecutive_days_off=min_off
+    )
+    p = problem([slot(d, lo=0, hi=1) for d in range(n)], [person("a", limits=limits)], rules=PLAIN)
+    ctx = solver.build_model(p)
+    ctx.model.clear_objective()
+    days = [ctx.worked(0, d) for d in range(n)]
+    seen: set[tuple[int, ...]] = set()
+
+    class Collect(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            seen.add(tuple(int(self.value(w)) for w in days))
+
+    engine = cp_model.CpSolver()
+    engine.parameters.enumerate_all_solutions = True
+    assert engine.solve(ctx.model, Collect()) == cp_model.OPTIMAL
+    every = itertools.product((0, 1), repeat=n)
+    expected = {w for w in every if _pattern_ok(w, max_on, min_on, min_off)}
+    assert seen == expected
 
 
 def test_max_weekends():

@@ -1,0 +1,97 @@
+"""A first rota built a few people at a time, for models too large to search whole.
+
+Why: over a long horizon (half a year or a year of a large service) CP-SAT may not
+find any rota in minutes when it searches the whole model, although each person's
+rules on their own are quickly satisfied (measured on Curtois instance 20: the
+whole model needs 7-21 s just to satisfy its hard rules, one person alone 0.1 s).
+Cover is soft, so people can be rostered group by group: each group is solved
+against the cover the earlier groups left missing, and the union of the groups'
+rotas is a complete rota that keeps every rule about one person. It becomes the
+hint of the whole model, whose search then starts from a rota instead of nothing.
+
+Rules between people (a locum never alone on a shift, a shadow beside an
+experienced AMHP) are only seen within a group, so for services that have them the
+union can break one; CP-SAT repairs a hint, so it is still a useful start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from solver.problem import Person, Problem, Slot
+
+# People solved together: large enough that a group shares the cover sensibly,
+# small enough that a group's model is solved in a fraction of a second.
+GROUP_SIZE = 8
+# CP-SAT workers per group: one worker can stall for seconds on a single person's
+# pattern rules (total minutes against run lengths); two find a rota in 0.1 s.
+GROUP_WORKERS = 2
+
+Solve = Callable[[Problem, float, int], dict[tuple[int, int], int] | None]
+
+
+def residual_slots(problem: Problem, placed: Counter) -> tuple[Slot, ...]:
+    """The slots with the people already placed taken off each level, so a group
+    sees the cover still missing and the room still left under the maximum."""
+    out = []
+    for si, slot in enumerate(problem.slots):
+        have = placed[si]
+        if not have:
+            out.append(slot)
+            continue
+        out.append(
+            dataclasses.replace(
+                slot,
+                min=max(slot.min - have, 0),
+                target=max(slot.target - have, 0),
+                max=max(slot.max - have, 0),
+                requirements=(),
+            )
+        )
+    return tuple(out)
+
+
+def group_problem(problem: Problem, group: tuple[Person, ...], placed: Counter) -> Problem:
+    """The sub-problem of one group: its people, their requests, fixed cells and
+    prior duties, and the residual cover. Slot indexes are unchanged."""
+    ids = {p.id for p in group}
+    return dataclasses.replace(
+        problem,
+        people=group,
+        slots=residual_slots(problem, placed),
+        requests=tuple(r for r in problem.requests if r.person in ids),
+        fixed=tuple(f for f in problem.fixed if f.person in ids),
+        prior=tuple(d for d in problem.prior if d.person in ids),
+    )
+
+
+def construct(
+    problem: Problem, time_limit: float, solve_group: Solve, group_size: int = GROUP_SIZE
+) -> dict[tuple[int, int], int] | None:
+    """Assignment (person index, slot index) -> 0/1 for everyone, or ``None`` when a
+    group has no rota within its share of the time (its hard rules contradict
+    each other, e.g. fixed cells, or the limit is far too short).
+
+    ``solve_group(sub_problem, seconds, workers)`` returns the group's counted
+    assignments keyed by (index within the group, slot index), or ``None``;
+    passing it in keeps this module free of the model builder, which calls here.
+    Supernumerary shadowing is left out of the result: it is never needed for a
+    rota to be valid, and the whole model's search fills it in."""
+    people = problem.people
+    groups = [people[i : i + group_size] for i in range(0, len(people), group_size)]
+    placed: Counter = Counter()
+    rota: dict[tuple[int, int], int] = {}
+    deadline = time.monotonic() + time_limit
+    for g, group in enumerate(groups):
+        share = max((deadline - time.monotonic()) / (len(groups) - g), 0.05)
+        found = solve_group(group_problem(problem, group, placed), share, GROUP_WORKERS)
+        if found is None:
+            return None
+        offset = g * group_size
+        for (pi, si), value in found.items():
+            rota[offset + pi, si] = value
+            placed[si] += value
+    return rota
