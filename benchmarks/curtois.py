@@ -173,7 +173,6 @@ def solve_instance(
     workers: int = 8,
     cp_sat: tuple = (),
     construct: bool | None = None,
-    lns: bool | None = None,
 ) -> Result:
     inst = parse(path)
     problem = to_problem(inst)
@@ -186,7 +185,6 @@ def solve_instance(
             cover_first=False,
             cp_sat=cp_sat,
             construct=construct,
-            lns=lns,
         ),
         on_progress=lambda p: first.append(p.elapsed),
     )

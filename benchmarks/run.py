@@ -190,7 +190,6 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
 # Solver strategies a run can force on or off (auto: the solver decides by size).
 SWITCHES = {
     "construct": "start from a rota built a few people at a time",
-    "lns": "improve the first rota by re-solving a few people over a few weeks",
 }
 SWITCH = {"auto": None, "on": True, "off": False}
 

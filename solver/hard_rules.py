@@ -87,11 +87,8 @@ class MaxConsecutiveDutyDays(HardRule):
         for pi in ctx.by_person:
             k = self.limit(ctx.problem, pi)
             for start in range(0, n - k):
-                # A clause (one of these k + 1 days off) propagates as strongly as
-                # the sum and lets presolve merge it with the run-length clauses.
-                days = [ctx.worked(pi, d) for d in range(start, start + k + 1)]
-                if not any(w is False for w in days):
-                    ctx.model.add_bool_or([w.Not() for w in days if w is not True])
+                window = range(start, start + k + 1)
+                ctx.model.add(ctx.duty_days(pi, window) <= k)
             # A run already going at the start of the horizon (previous rota).
             run = trailing_run(ctx.problem, ctx.problem.people[pi].id)
             if run:

@@ -14,7 +14,6 @@ from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
 from solver.explain import gap_reasons
 from solver.hard_rules import HARD_RULES
-from solver.lns import Incumbent, fix_to, improve, incumbent_from, release
 from solver.problem import Problem
 from solver.soft_rules import SOFT_RULES, CoverMinimum
 from solver.solution import Gap, Penalty, Progress, Solution
@@ -26,14 +25,10 @@ FIRST_ROTA_GRACE = 60.0
 COVER_FIRST_SHARE = 0.5
 COVER_FIRST_WORKERS = 8
 # Models with more assignment variables than this start from a constructed rota:
-# on Curtois instance 20 (37 000) the whole model found no rota in 120 s.
+# on Curtois instance 20 (35 000) the whole model found no rota in 120 s.
 CONSTRUCT_ABOVE = 30_000
 # Share of the time limit the construction may use (it is usually far quicker).
 CONSTRUCT_SHARE = 0.3
-# Models with more assignment variables than this hand most of the time limit
-# (LNS_SHARE) to the neighbourhood search once a first rota is found.
-LNS_ABOVE = 30_000
-LNS_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -53,9 +48,6 @@ class SolveParams:
     # Build a first rota a few people at a time and hint it (solver.construct):
     # None decides by model size (CONSTRUCT_ABOVE assignment variables).
     construct: bool | None = None
-    # After the first rota, improve it by re-solving a few people over a few weeks
-    # at a time (solver.lns): None decides by model size (LNS_ABOVE).
-    lns: bool | None = None
 
 
 def build_model(problem: Problem) -> ModelContext:
@@ -78,15 +70,12 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._count = 0
 
     def on_solution_callback(self) -> None:
-        self.report(self.objective_value, self.best_objective_bound)
-
-    def report(self, objective: float, bound: float) -> None:
         self._count += 1
         self._on_progress(
             Progress(
                 elapsed=time.monotonic() - self._started,
-                objective=objective,
-                bound=bound,
+                objective=self.objective_value,
+                bound=self.best_objective_bound,
                 solutions=self._count,
             )
         )
@@ -116,25 +105,21 @@ def solve(
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
     constructed = _constructs(ctx, params) and _hint_constructed(ctx, params)
-    lns = _uses_lns(ctx, params)
     try:
         first = _cover_first(ctx, solver, params) if params.cover_first else cp_model.OPTIMAL
         cover_proven = first == cp_model.OPTIMAL
         code = first if first in (cp_model.OPTIMAL, cp_model.FEASIBLE) else cp_model.UNKNOWN
         if not stopped():
             spent = time.monotonic() - started
-            left = max(params.time_limit - spent, params.time_limit * 0.1)
-            solver.parameters.max_time_in_seconds = left * (1 - LNS_SHARE) if lns else left
+            solver.parameters.max_time_in_seconds = max(
+                params.time_limit - spent, params.time_limit * 0.1
+            )
             code = solver.solve(ctx.model, reporter)
         if code == cp_model.UNKNOWN and not stopped():
             code = _first_rota(solver, ctx, reporter, params)
         bound = solver.best_objective_bound
-        if code == cp_model.FEASIBLE and not stopped() and (lns or constructed):
-            best = incumbent_from(solver, ctx)
-            if lns:
-                deadline = started + params.time_limit
-                best = _improve(ctx, solver, best, deadline, params, stopped, reporter, bound)
-            _settle(ctx, solver, best.values)
+        if code == cp_model.FEASIBLE and constructed and not stopped():
+            _settle(ctx, solver)
         if code == cp_model.OPTIMAL and not cover_proven:
             code = cp_model.FEASIBLE
     finally:
@@ -154,40 +139,25 @@ def solve(
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
 
 
-def _uses_lns(ctx: ModelContext, params: SolveParams) -> bool:
-    if params.lns is None:
-        return len(ctx.x) > LNS_ABOVE
-    return params.lns
-
-
-def _improve(
-    ctx: ModelContext,
-    solver: cp_model.CpSolver,
-    start: Incumbent,
-    deadline: float,
-    params: SolveParams,
-    stopped: Callable[[], bool],
-    reporter: _Reporter | None,
-    bound: float,
-) -> Incumbent:
-    """Neighbourhood search from ``start`` until ``deadline``; progress is reported
-    with the bound of the whole-model search (the steps prove nothing globally)."""
-    on_improve = (lambda best: reporter.report(best.objective, bound)) if reporter else None
-    return improve(ctx, solver, start, deadline, params.seed, stopped, on_improve)
-
-
-def _settle(ctx: ModelContext, solver: cp_model.CpSolver, values: dict[int, int]) -> None:
-    """One solve with every duty held where it is, so that ``solver`` holds this
-    rota with each penalty at its least for those duties. Why: a rota reached from
-    a hint or a neighbourhood step may carry slack in a penalty variable (an
-    under-cover count above the real shortfall), and the reported objective would
-    then disagree with the rota; measured on Curtois instance 20 by the scorer."""
-    fix_to(ctx, solver, values)
+def _settle(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
+    """Solve once more with every duty held where ``solver`` has it, so that it
+    holds this rota with each penalty at its least for those duties. Why: a rota
+    reached from a hint may carry slack in a penalty variable (an under-cover count
+    above the real shortfall), and the reported objective would then disagree with
+    the rota; measured on Curtois instance 20, where the scorer found 36 379
+    against the 38 201 reported."""
+    duties = {var.index: solver.value(var) for var in ctx.present.values()}
+    ctx.model.clear_hints()
+    hint = ctx.model.proto.solution_hint
+    hint.vars.extend(list(duties))
+    hint.values.extend(list(duties.values()))
+    solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.max_time_in_seconds = FIRST_ROTA_GRACE
     try:
         solver.solve(ctx.model)
     finally:
-        release(ctx, solver)
+        solver.parameters.fix_variables_to_their_hinted_value = False
+        ctx.model.clear_hints()
 
 
 def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
