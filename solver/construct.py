@@ -10,8 +10,9 @@ rotas is a complete rota that keeps every rule about one person. It becomes the
 hint of the whole model, whose search then starts from a rota instead of nothing.
 
 Rules between people (a locum never alone on a shift, a shadow beside an
-experienced AMHP) are only seen within a group, so for services that have them the
-union can break one; CP-SAT repairs a hint, so it is still a useful start.
+experienced AMHP) are checked within each group, which is stricter than they are:
+a locum is only placed beside someone of the same group. So the union keeps them
+too, and pairings across groups are left to the whole model's search.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ def solve(
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
-    constructed = _constructs(ctx, params) and _hint_constructed(ctx, params)
+    constructed = _hint_constructed(ctx, params) if _constructs(ctx, params) else None
     try:
         first = _cover_first(ctx, solver, params) if params.cover_first else cp_model.OPTIMAL
         cover_proven = first == cp_model.OPTIMAL
@@ -115,11 +115,16 @@ def solve(
                 params.time_limit - spent, params.time_limit * 0.1
             )
             code = solver.solve(ctx.model, reporter)
+        bound = solver.best_objective_bound
+        if code == cp_model.UNKNOWN and constructed and not stopped():
+            # The whole model did not even reach its hint in time: the constructed
+            # rota itself is the answer (measured on Curtois instance 22).
+            code = _found(_settle(ctx, solver, constructed))
+        elif code == cp_model.FEASIBLE and constructed and not stopped():
+            _settle(ctx, solver, _duties(ctx, solver))
         if code == cp_model.UNKNOWN and not stopped():
             code = _first_rota(solver, ctx, reporter, params)
-        bound = solver.best_objective_bound
-        if code == cp_model.FEASIBLE and constructed and not stopped():
-            _settle(ctx, solver)
+            bound = solver.best_objective_bound
         if code == cp_model.OPTIMAL and not cover_proven:
             code = cp_model.FEASIBLE
     finally:
@@ -139,22 +144,29 @@ def solve(
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
 
 
-def _settle(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
-    """Solve once more with every duty held where ``solver`` has it, so that it
-    holds this rota with each penalty at its least for those duties. Why: a rota
+def _duties(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[int, int]:
+    """The rota in ``solver`` as a value per presence variable (proto index)."""
+    return {var.index: solver.value(var) for var in ctx.present.values()}
+
+
+def _found(code: int) -> int:
+    """A solve with every duty held proves nothing about other rotas; and should
+    the held rota be refused, the whole model's own search must still find one."""
+    return cp_model.FEASIBLE if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else cp_model.UNKNOWN
+
+
+def _settle(ctx: ModelContext, solver: cp_model.CpSolver, duties: dict[int, int]) -> int:
+    """Solve once with every duty held as in ``duties``, so that ``solver`` holds
+    this rota with each penalty at its least for those duties. Why: a rota
     reached from a hint may carry slack in a penalty variable (an under-cover count
     above the real shortfall), and the reported objective would then disagree with
     the rota; measured on Curtois instance 20, where the scorer found 36 379
     against the 38 201 reported."""
-    duties = {var.index: solver.value(var) for var in ctx.present.values()}
-    ctx.model.clear_hints()
-    hint = ctx.model.proto.solution_hint
-    hint.vars.extend(list(duties))
-    hint.values.extend(list(duties.values()))
+    _hint(ctx, duties)
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.max_time_in_seconds = FIRST_ROTA_GRACE
     try:
-        solver.solve(ctx.model)
+        return solver.solve(ctx.model)
     finally:
         solver.parameters.fix_variables_to_their_hinted_value = False
         ctx.model.clear_hints()
@@ -166,13 +178,24 @@ def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
     return params.construct
 
 
-def _hint_constructed(ctx: ModelContext, params: SolveParams) -> bool:
+def _hint_constructed(ctx: ModelContext, params: SolveParams) -> dict[int, int] | None:
+    """Hint the constructed rota; returns it per assignment variable (proto
+    index), or ``None`` when there is none and the whole model must find one."""
     rota = construct(ctx.problem, params.time_limit * CONSTRUCT_SHARE, _solve_group)
     if rota is None:
-        return False  # the whole model's own search will have to find the first rota
-    for key, var in ctx.x.items():
-        ctx.model.add_hint(var, rota.get(key, 0))
-    return True
+        return None
+    duties = {var.index: rota.get(key, 0) for key, var in ctx.x.items()}
+    _hint(ctx, duties)
+    return duties
+
+
+def _hint(ctx: ModelContext, values: dict[int, int]) -> None:
+    """Replace the model's hint (written straight into the proto: a year of a
+    large service has a million assignment variables)."""
+    ctx.model.clear_hints()
+    hint = ctx.model.proto.solution_hint
+    hint.vars.extend(list(values))
+    hint.values.extend(list(values.values()))
 
 
 def _solve_group(problem: Problem, seconds: float, workers: int) -> dict | None:

@@ -7,12 +7,20 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 import solver
+from amhp import operations
+from amhp.service_file import parse_service
 from benchmarks.curtois import DATA, parse, solve_instance, to_problem
 from benchmarks.curtois_scorer import score
 from solver.construct import construct, residual_slots
+from tests.spec_checker import check_rota
 from tests.tiny import person, problem, slot
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # ``solver.solve`` the module (the package exports the function under that name).
 solve_module = importlib.import_module("solver.solve")
@@ -79,3 +87,26 @@ def test_construction_is_decided_by_model_size():
     large = solver.build_model(to_problem(parse(DATA / "Instance20.txt")))
     assert solve_module._constructs(large, params)
     assert not solve_module._constructs(large, replace(params, construct=False))
+
+
+def test_a_constructed_rota_is_returned_when_the_search_has_no_time():
+    """A time limit far too short for the whole model: the constructed rota is
+    the answer, and its reported cost is still exactly the scorer's."""
+    path = DATA / "Instance3.txt"
+    result = solve_instance(path, time_limit=0.01, workers=8, construct=True)
+    assert result.status == "feasible"
+    objective, violations = score(path, result.roster)
+    assert violations == [] and objective == round(result.objective)
+
+
+@pytest.mark.parametrize("seconds", [0.01, 10])
+def test_amhp_month_from_a_constructed_rota_passes_the_spec_checker(db_url, seconds):
+    """The AMHP rules between people (a locum never alone, newly warranted beside
+    an established colleague, shadows beside the experienced) hold in a rota
+    started from a construction, whether the whole model improves it (10 s) or
+    the constructed rota is all there is time for."""
+    service = parse_service((ROOT / "fixtures" / "warwickshire.yaml").read_text())
+    params = solver.SolveParams(time_limit=seconds, workers=4, construct=True)
+    doc = operations.generate_rota(service, "2026-12", params, store=False).export
+    assert doc["status"] in ("optimal", "feasible")
+    assert check_rota(doc) == []
