@@ -25,8 +25,12 @@ from collections.abc import Callable
 from solver.problem import Person, Problem, Slot
 
 # People solved together: large enough that a group shares the cover sensibly,
-# small enough that a group's model is solved in a fraction of a second.
+# small enough that a group's model is solved in a fraction of a second...
 GROUP_SIZE = 8
+# ...so fewer where each person has many (person, slot) pairs. Measured on Curtois
+# instance 24 (about 7 000 pairs a person): 8 people took 34 s to a first rota, one
+# person 1.5 s; instance 20 (700 a person) solves groups of 8 within their share.
+GROUP_PAIRS = 6_000
 # CP-SAT workers per group: one worker can stall for seconds on a single person's
 # pattern rules (total minutes against run lengths); two find a rota in 0.1 s.
 GROUP_WORKERS = 2
@@ -69,8 +73,15 @@ def group_problem(problem: Problem, group: tuple[Person, ...], placed: Counter) 
     )
 
 
+def group_size(problem: Problem) -> int:
+    """GROUP_SIZE people, or fewer so a group has about GROUP_PAIRS pairs."""
+    pairs = sum(1 for p in problem.people for s in problem.slots if s.shift in p.shift_types)
+    per_person = max(pairs / max(len(problem.people), 1), 1)
+    return max(1, min(GROUP_SIZE, int(GROUP_PAIRS // per_person)))
+
+
 def construct(
-    problem: Problem, time_limit: float, solve_group: Solve, group_size: int = GROUP_SIZE
+    problem: Problem, time_limit: float, solve_group: Solve, size: int | None = None
 ) -> dict[tuple[int, int], int] | None:
     """Assignment (person index, slot index) -> 0/1 for everyone, or ``None`` when a
     group has no rota within its share of the time (its hard rules contradict
@@ -82,7 +93,8 @@ def construct(
     Supernumerary shadowing is left out of the result: it is never needed for a
     rota to be valid, and the whole model's search fills it in."""
     people = problem.people
-    groups = [people[i : i + group_size] for i in range(0, len(people), group_size)]
+    size = size or group_size(problem)
+    groups = [people[i : i + size] for i in range(0, len(people), size)]
     placed: Counter = Counter()
     rota: dict[tuple[int, int], int] = {}
     deadline = time.monotonic() + time_limit
@@ -91,7 +103,7 @@ def construct(
         found = solve_group(group_problem(problem, group, placed), share, GROUP_WORKERS)
         if found is None:
             return None
-        offset = g * group_size
+        offset = g * size
         for (pi, si), value in found.items():
             rota[offset + pi, si] = value
             placed[si] += value
