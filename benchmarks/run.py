@@ -40,13 +40,13 @@ def _peak_mb() -> float:
 
 
 def curtois_case(
-    number: int, time_limit: float, workers: int, cp_sat: tuple = (), switches: dict | None = None
+    number: int, time_limit: float, workers: int, cp_sat: tuple = (), construct: bool | None = None
 ) -> dict:
     from benchmarks.curtois import DATA, best_known, solve_instance, write_solution
     from benchmarks.curtois_scorer import score
 
     path = DATA / f"Instance{number}.txt"
-    result = solve_instance(path, time_limit, workers, cp_sat, **(switches or {}))
+    result = solve_instance(path, time_limit, workers, cp_sat, construct)
     best = best_known()[result.instance]
     found = result.status in ("optimal", "feasible")
     if found:
@@ -171,7 +171,7 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
     command += "".join(f" --cp-sat {x}" for x in args.cp_sat)
     if suite == "curtois":
         command += f" --instances {args.instances} --workers {args.workers}"
-        command += "".join(f" --{name} {getattr(args, name)}" for name in SWITCHES)
+        command += f" --construct {args.construct}"
     doc = {"suite": suite, "command": command, "args": vars(args), "machine": info}
     doc["rows"] = rows
     (RESULTS / f"{suite}-{stamp}.json").write_text(json.dumps(doc, indent=1) + "\n")
@@ -185,13 +185,6 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
     (RESULTS / f"{suite}-{stamp}.md").write_text(text)
     (RESULTS / f"{suite}-latest.md").write_text(text)
     return text
-
-
-# Solver strategies a run can force on or off (auto: the solver decides by size).
-SWITCHES = {
-    "construct": "start from a rota built a few people at a time",
-}
-SWITCH = {"auto": None, "on": True, "off": False}
 
 
 def main() -> None:
@@ -209,14 +202,18 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="a CP-SAT parameter to measure, e.g. linearization_level=2 (curtois)",
     )
-    for name, text in SWITCHES.items():
-        parser.add_argument(f"--{name}", choices=list(SWITCH), default="auto", help=text)
+    parser.add_argument(
+        "--construct",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="start from a rota built a few people at a time (auto: by model size)",
+    )
     args = parser.parse_args()
-    switches = {name: SWITCH[getattr(args, name)] for name in SWITCHES}
+    construct = {"auto": None, "on": True, "off": False}[args.construct]
     cp_sat = tuple((k, _literal(v)) for k, v in (x.split("=", 1) for x in args.cp_sat))
     if args.suite == "curtois":
         cases = [
-            (curtois_case, (n, args.time_limit, args.workers, cp_sat, switches))
+            (curtois_case, (n, args.time_limit, args.workers, cp_sat, construct))
             for n in _numbers(args.instances)
         ]
     else:

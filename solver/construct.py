@@ -40,7 +40,10 @@ Solve = Callable[[Problem, float, int], dict[tuple[int, int], int] | None]
 
 def residual_slots(problem: Problem, placed: Counter) -> tuple[Slot, ...]:
     """The slots with the people already placed taken off each level, so a group
-    sees the cover still missing and the room still left under the maximum."""
+    sees the cover still missing and the room still left under the maximum.
+    A slot's role requirements are dropped once anyone is placed on it: a later
+    group cannot tell whether they are met, and composition is soft, so the
+    whole model's search settles it."""
     out = []
     for si, slot in enumerate(problem.slots):
         have = placed[si]

@@ -146,7 +146,7 @@ def _cap_work_density(ctx: ModelContext, pi: int, days_off: int) -> None:
     Why: the rules alone let a search put days off anywhere and discover only at
     the end that a minimum of total minutes can no longer be reached; measured on
     Curtois instance 20, one person's rules took one CP-SAT worker over 10 s
-    without a rota, and 0.1 s with these sums, which the LP sees together."""
+    without a rota, and 0.2 s with these sums, which the LP sees together."""
     k = ctx.problem.max_consecutive_days(ctx.problem.people[pi])
     n = len(ctx.problem.days)
     for start in range(0, n - k - days_off + 1):
