@@ -29,7 +29,8 @@ from solver.problem import Person, Problem, Slot
 GROUP_SIZE = 8
 # ...so fewer where each person has many (person, slot) pairs. Measured on Curtois
 # instance 24 (about 7 000 pairs a person): 8 people took 34 s to a first rota, one
-# person 1.5 s; instance 20 (700 a person) solves groups of 8 within their share.
+# person 1.5 s (benchmarks/construct_groups.py); instance 20 (700 a person)
+# solves groups of 8 within their share.
 GROUP_PAIRS = 6_000
 # CP-SAT workers per group: one worker can stall for seconds on a single person's
 # pattern rules (total minutes against run lengths); two find a rota in 0.1 s.

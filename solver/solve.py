@@ -123,7 +123,7 @@ def solve(
         elif code == cp_model.FEASIBLE and constructed and not stopped():
             _settle(ctx, solver, _duties(ctx, solver))
         if code == cp_model.UNKNOWN and not stopped():
-            code = _first_rota(solver, ctx, reporter, params)
+            code = _first_rota(solver, ctx, reporter, params.time_limit)
             bound = solver.best_objective_bound
         if code == cp_model.OPTIMAL and not cover_proven:
             code = cp_model.FEASIBLE
@@ -207,9 +207,7 @@ def _solve_group(problem: Problem, seconds: float, workers: int) -> dict | None:
     solver.parameters.max_time_in_seconds = seconds
     code = solver.solve(ctx.model)
     if code == cp_model.UNKNOWN:
-        solver.parameters.max_time_in_seconds = FIRST_ROTA_GRACE
-        solver.parameters.stop_after_first_solution = True
-        code = solver.solve(ctx.model)
+        code = _first_rota(solver, ctx, None, seconds)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {key: solver.value(var) for key, var in ctx.x.items()}
@@ -236,18 +234,18 @@ def _cover_first(ctx: ModelContext, solver: cp_model.CpSolver, params: SolvePara
     solver.parameters.num_workers = params.workers
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         ctx.model.add(cover <= round(solver.objective_value))
-        ctx.model.clear_hints()
-        for var in (*ctx.x.values(), *ctx.y.values()):
-            ctx.model.add_hint(var, solver.value(var))
+        _hint(ctx, _duties(ctx, solver))
     ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
     return code
 
 
-def _first_rota(solver: cp_model.CpSolver, ctx: ModelContext, reporter, params) -> int:
+def _first_rota(
+    solver: cp_model.CpSolver, ctx: ModelContext, reporter: _Reporter | None, time_limit: float
+) -> int:
     """The time limit ran out before any rota was found (a very short limit on a
     busy machine): search on until the first one, because a rota with its gaps
     explained is always the answer, never "no rota"."""
-    solver.parameters.max_time_in_seconds = max(FIRST_ROTA_GRACE, params.time_limit)
+    solver.parameters.max_time_in_seconds = max(FIRST_ROTA_GRACE, time_limit)
     solver.parameters.stop_after_first_solution = True
     try:
         return solver.solve(ctx.model, reporter)
