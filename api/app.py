@@ -1,8 +1,8 @@
 """The web service: JSON API, calendar feeds and the pages people use.
 
 Routes are thin over ``amhp``; rota generation and what-ifs run as jobs in
-background workers whose state is kept in the database (amhp.jobs,
-amhp.whatif_jobs). Pages are server-rendered templates with a little JavaScript,
+background workers whose state is kept in the database (amhp.runs.jobs,
+amhp.runs.whatif_jobs). Pages are server-rendered templates with a little JavaScript,
 all served from here (no CDN)."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from amhp.db import get_engine
-from amhp.jobs import JobRunner
-from amhp.whatif_jobs import WhatIfRunner
+from amhp.runs.jobs import JobRunner
+from amhp.runs.whatif_jobs import WhatIfRunner
+from amhp.store.db import get_engine
 from api.feeds import router as feeds_router
 from api.pages import common as page_common
 from api.pages import routers as page_routers

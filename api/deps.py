@@ -9,9 +9,9 @@ from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from amhp.db import transaction
-from amhp.tables import User
-from amhp.users import user_for_token
+from amhp.store.db import transaction
+from amhp.store.tables import User
+from amhp.store.users import user_for_token
 
 bearer = HTTPBearer(auto_error=False)
 

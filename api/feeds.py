@@ -9,9 +9,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from amhp import feed_tokens
-from amhp.db import transaction
-from amhp.feeds import render_feed
+from amhp.publish import tokens as feed_tokens
+from amhp.publish.feeds import render_feed
+from amhp.store.db import transaction
 
 router = APIRouter(tags=["feeds"])
 CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -14,9 +14,9 @@ from pathlib import Path
 import ortools
 
 import solver
-from amhp.calendar import Period
-from amhp.problem_builder import build_problem
-from amhp.service_file import load_service
+from amhp.rota.build import build_problem
+from amhp.service.calendar import Period
+from amhp.service.file import load_service
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [

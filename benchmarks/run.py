@@ -72,10 +72,10 @@ def curtois_case(
 
 def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict:
     import solver
-    from amhp.calendar import Period
-    from amhp.generator import synthetic_service_yaml
-    from amhp.problem_builder import build_problem
-    from amhp.service_file import parse_service
+    from amhp.rota.build import build_problem
+    from amhp.service.calendar import Period
+    from amhp.service.file import parse_service
+    from amhp.service.generator import synthetic_service_yaml
 
     start = "2027-01"
     service = parse_service(

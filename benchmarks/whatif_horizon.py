@@ -21,15 +21,15 @@ from pathlib import Path
 import ortools
 
 import solver
-from amhp.calendar import Period
-from amhp.carry_in import prior_duties
-from amhp.export import to_export
-from amhp.generator import synthetic_service_yaml
-from amhp.problem_builder import build_problem
-from amhp.scenarios import apply_changes, load_scenarios
-from amhp.service_file import parse_service
-from amhp.service_model import ServiceDefinition
-from amhp.whatif import solve_horizon
+from amhp.rota.build import build_problem
+from amhp.rota.carry_in import prior_duties
+from amhp.rota.export import to_export
+from amhp.service.calendar import Period
+from amhp.service.file import parse_service
+from amhp.service.generator import synthetic_service_yaml
+from amhp.service.model import ServiceDefinition
+from amhp.whatif.horizon import solve_horizon
+from amhp.whatif.scenarios import apply_changes, load_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "scenarios" / "warwickshire-2026.yaml"

@@ -6,7 +6,6 @@ and reused alone.
 
 from solver.context import does_shift, exclusion_reason
 from solver.explain import fixed_cell_conflicts
-from solver.hard_rules import HARD_RULES
 from solver.problem import (
     Closure,
     Day,
@@ -24,7 +23,8 @@ from solver.problem import (
     Weights,
     WorkLimits,
 )
-from solver.soft_rules import SOFT_RULES
+from solver.rules.hard import HARD_RULES
+from solver.rules.soft import SOFT_RULES
 from solver.solution import Gap, Penalty, Progress, Solution
 from solver.solve import SolveParams, build_model, solve
 

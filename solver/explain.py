@@ -5,8 +5,8 @@ or the first hard rule that adding them would break."""
 from __future__ import annotations
 
 from solver.context import does_shift, exclusion_reason, may_shadow, static_unavailability
-from solver.hard_rules import HARD_RULES
 from solver.problem import Problem
+from solver.rules.hard import HARD_RULES
 
 
 def gap_reasons(

@@ -13,9 +13,9 @@ from ortools.sat.python import cp_model
 from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
 from solver.explain import gap_reasons
-from solver.hard_rules import HARD_RULES
 from solver.problem import Problem
-from solver.soft_rules import SOFT_RULES, CoverMinimum
+from solver.rules.hard import HARD_RULES
+from solver.rules.soft import SOFT_RULES, CoverMinimum
 from solver.solution import Gap, Penalty, Progress, Solution
 
 # Seconds granted beyond the time limit to find a first rota when none was found.

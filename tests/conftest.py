@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.samples import MINIMAL_SERVICE
+from tests.support.samples import MINIMAL_SERVICE
 
 
 @pytest.fixture

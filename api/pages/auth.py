@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from amhp.users import authenticate, issue_token, revoke_token, user_for_token
+from amhp.store.users import authenticate, issue_token, revoke_token, user_for_token
 from api.deps import SessionDep
 from api.pages.common import COOKIE, home_for, render
 

@@ -15,10 +15,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from amhp import repository
-from amhp.service_model import ServiceDefinition
-from amhp.tables import User
-from amhp.users import user_for_token
+from amhp.service.model import ServiceDefinition
+from amhp.store import repository
+from amhp.store.tables import User
+from amhp.store.users import user_for_token
 from api.deps import SessionDep, can_read
 
 COOKIE = "amhp_session"

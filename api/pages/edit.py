@@ -1,6 +1,6 @@
 """Forms for the parts of a service a lead keeps up to date: practitioners, leave
 and requests. One page per part: the list, an add form and a remove button per
-row. Every change goes through :mod:`amhp.service_edits`, so the form is checked
+row. Every change goes through :mod:`amhp.store.edits`, so the form is checked
 exactly like a service file and a rejected one changes nothing; the messages sit
 beside the inputs they are about."""
 
@@ -13,9 +13,9 @@ from typing import Annotated, get_args
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from amhp import repository
-from amhp.service_edits import EditRejected, add_item, remove_item
-from amhp.service_model import Leave, Role
+from amhp.service.model import Leave, Role
+from amhp.store import repository
+from amhp.store.edits import EditRejected, add_item, remove_item
 from api.deps import SessionDep
 from api.pages.common import (
     PageUser,

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import col, select
 
-from amhp import repository
-from amhp.calendar import Period
-from amhp.problem_builder import BuildError, build_problem
-from amhp.rota_grid import build_grid
-from amhp.service_edits import EditRejected, add_item, remove_item
-from amhp.tables import Job, RotaVersion, ServiceRow
+from amhp.rota.build import BuildError, build_problem
+from amhp.rota.grid import build_grid
+from amhp.service.calendar import Period
+from amhp.store import repository
+from amhp.store.edits import EditRejected, add_item, remove_item
+from amhp.store.tables import Job, RotaVersion, ServiceRow
 from api.deps import RowId, SessionDep
 from api.pages.common import (
     PageUser,

@@ -12,10 +12,10 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
-from amhp.service_file import ServiceFileError
-from amhp.tables import WhatIfRun
-from amhp.whatif_jobs import submit_run
-from amhp.whatif_report import comparison, to_xlsx
+from amhp.runs.whatif_jobs import submit_run
+from amhp.service.file import ServiceFileError
+from amhp.store.tables import WhatIfRun
+from amhp.whatif.report import comparison, to_xlsx
 from api.deps import RowId, SessionDep
 from api.pages.common import PageUser, load_definition, render, require_service
 from api.pages.lead import months_from_today

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import col, select
 
-from amhp import feed_tokens
-from amhp.feed_links import SUBSCRIBE_HELP, FeedLine
-from amhp.service_edits import EditRejected, add_item, remove_item
-from amhp.tables import RotaVersion
+from amhp.publish import tokens as feed_tokens
+from amhp.publish.links import SUBSCRIBE_HELP, FeedLine
+from amhp.store.edits import EditRejected, add_item, remove_item
+from amhp.store.tables import RotaVersion
 from api.deps import SessionDep
 from api.pages.common import PageUser, field_errors, load_definition, render
 from api.pages.lead import months_from_today

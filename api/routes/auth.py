@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from amhp.users import authenticate, issue_token
+from amhp.store.users import authenticate, issue_token
 from api.deps import SessionDep, UserDep
 from api.schemas import LoginRequest, TokenOut, UserOut
 

@@ -17,9 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Header, HTTPException, Response
 from pydantic import BaseModel
 
-from amhp import repository
-from amhp.service_edits import EditRejected, replace_items
-from amhp.service_model import (
+from amhp.service.model import (
     CoverRule,
     FixedAssignment,
     Leave,
@@ -28,7 +26,9 @@ from amhp.service_model import (
     ServiceDefinition,
     ShiftTypeDef,
 )
-from amhp.tables import ServiceRow, User
+from amhp.store import repository
+from amhp.store.edits import EditRejected, replace_items
+from amhp.store.tables import ServiceRow, User
 from api.deps import SessionDep, UserDep, require_read, require_role, service_etag
 
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from amhp.tables import Job, ServiceRow
+from amhp.store.tables import Job, ServiceRow
 from api.deps import RowId, SessionDep, UserDep, require_role, runner
 from api.schemas import JobOut, JobRequest
 

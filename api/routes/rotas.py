@@ -9,9 +9,9 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import col, select
 
-from amhp import repository
-from amhp.export import to_csv, to_xlsx
-from amhp.tables import RotaVersion
+from amhp.rota.export import to_csv, to_xlsx
+from amhp.store import repository
+from amhp.store.tables import RotaVersion
 from api.deps import RowId, SessionDep, UserDep, require_read, require_role
 from api.schemas import RotaVersionOut
 

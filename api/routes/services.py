@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Header, HTTPException, Response
 from sqlmodel import select
 
-from amhp import repository
-from amhp.feed_links import feed_lines
-from amhp.service_model import ServiceDefinition
-from amhp.tables import ServiceRow
+from amhp.publish.links import feed_lines
+from amhp.service.model import ServiceDefinition
+from amhp.store import repository
+from amhp.store.tables import ServiceRow
 from api.deps import SessionDep, UserDep, require_read, require_role, service_etag
 from api.schemas import FeedLinkOut, ServiceSummary
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from amhp.service_file import ServiceFileError
-from amhp.tables import ServiceRow, WhatIfRun
-from amhp.whatif_jobs import submit_run
+from amhp.runs.whatif_jobs import submit_run
+from amhp.service.file import ServiceFileError
+from amhp.store.tables import ServiceRow, WhatIfRun
 from api.deps import RowId, SessionDep, UserDep, require_role
 from api.schemas import WhatIfOut, WhatIfRequest
 

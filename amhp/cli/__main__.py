@@ -1,0 +1,3 @@
+from amhp.cli.app import app
+
+app()

@@ -1,0 +1,439 @@
+"""The ``amhp`` command: validate, import, solve, generate and serve.
+
+Exit codes: 0 success, 1 not found or failed, 2 invalid input (nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from sqlmodel import select
+
+import solver
+from amhp.cli.display import print_rota
+from amhp.rota.build import BuildError
+from amhp.rota.export import to_csv
+from amhp.runs import operations
+from amhp.service.file import ServiceFileError, load_service
+from amhp.store.repository import NotFound
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+console = Console()
+err = Console(stderr=True)
+
+INVALID = 2
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)  # plain: one error per line, never re-wrapped
+    return typer.Exit(code)
+
+
+@app.command()
+def validate(file: Path) -> None:
+    """Check a service file; print every problem with its line and field."""
+    try:
+        definition = load_service(file)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    console.print(
+        f"{file}: ok: service {definition.service.id}, "
+        f"{len(definition.practitioners)} practitioners, {len(definition.shift_types)} shift types"
+    )
+
+
+@app.command("import")
+def import_(file: Path) -> None:
+    """Create or update a service from a file (idempotent; a failed import changes nothing)."""
+    try:
+        result = operations.import_file(file)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    verb = "created" if result.created else "updated"
+    console.print(f"{verb} service {result.service_id} ({result.practitioners} practitioners)")
+
+
+def _definition(service: str):
+    """A service id from the database, or a file that is imported first."""
+    path = Path(service)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        try:
+            definition = load_service(path)
+        except ServiceFileError as exc:
+            raise _fail(str(exc), INVALID) from None
+        operations.import_service(definition)
+        return definition
+    try:
+        return operations.load_service(service)
+    except NotFound as exc:
+        raise _fail(f"{exc}; import a service file first", 1) from None
+
+
+@app.command()
+def solve(
+    service: str = typer.Argument(..., help="Service id in the database, or a service file"),
+    month: str = typer.Option(..., help="YYYY-MM"),
+    time_limit: float = typer.Option(60.0, min=0.1, help="Seconds"),
+    workers: int = typer.Option(8, min=1),
+    seed: int = typer.Option(0),
+    out: Path | None = typer.Option(None, help="Write the rota: .json (amhp-rota/1) or .csv"),
+    quiet: bool = typer.Option(False, help="Do not print the grid"),
+) -> None:
+    """Generate a month's rota, store it as a draft, and print or export it."""
+    if out and out.suffix not in (".json", ".csv"):
+        raise _fail(f"--out: use a .json or .csv file name, not {out.name!r}", INVALID)
+    definition = _definition(service)
+    params = solver.SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    try:
+        result = _solve_with_progress(definition, month, params)
+    except BuildError as exc:
+        raise _fail(f"{service}: {exc}", INVALID) from None
+    except ValueError as exc:  # a bad --month
+        raise _fail(f"--month: {exc}", INVALID) from None
+    if not quiet:
+        print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
+    if result.solution.status not in ("optimal", "feasible"):
+        raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
+    if out:
+        text = (
+            to_csv(result.export)
+            if out.suffix == ".csv"
+            else json.dumps(result.export, indent=2, ensure_ascii=False) + "\n"
+        )
+        _write(out, text.encode("utf-8"))
+        console.print(f"wrote {out}")
+    console.print(f"stored as draft rota version {result.version_id}")
+
+
+def _solve_with_progress(definition, month: str, params: solver.SolveParams):
+    latest: list[solver.Progress] = []
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = operations.generate_rota(
+                definition, month, params, on_progress=latest.append
+            )
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    with Progress(
+        TextColumn("[bold]solving {task.fields[month]}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[state]}"),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("solve", total=params.time_limit, month=month, state="building model")
+        started = time.monotonic()
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            state = "searching"
+            if latest:
+                p = latest[-1]
+                state = f"incumbent {p.objective:.0f}  bound {p.bound:.0f}  ({p.solutions} found)"
+            bar.update(
+                task, completed=min(time.monotonic() - started, params.time_limit), state=state
+            )
+        bar.update(task, completed=params.time_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+@app.command()
+def generate(
+    people: int = typer.Option(30, min=1, max=5000),
+    areas: int = typer.Option(2, min=1, max=20),
+    seed: int = typer.Option(0),
+    out: Path = typer.Option(..., help="Service file to write (.yaml)"),
+    start: str = typer.Option("2026-11", help="First month the leave and requests fall in"),
+    months: int = typer.Option(1, min=1, max=24),
+) -> None:
+    """Write a deterministic synthetic service of any size, for tests and benchmarks."""
+    from amhp.service.generator import synthetic_service_yaml
+
+    text = synthetic_service_yaml(people, areas, seed, start, months)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"wrote {out} ({people} practitioners, {areas} areas, seed {seed})")
+
+
+@app.command()
+def explain(
+    rota: Path,
+    person: str | None = typer.Option(None, help="Only this person"),
+    date: str | None = typer.Option(None, help="Only this date (YYYY-MM-DD)"),
+) -> None:
+    """Print a rota's gaps with their causes and its soft-rule costs by rule and person."""
+    from amhp.cli.display import explain as show
+
+    try:
+        export = json.loads(rota.read_text(encoding="utf-8"))
+        if export.get("format") != "amhp-rota/1":
+            raise ValueError(f"format is {export.get('format')!r}, not amhp-rota/1")
+        show(console, export, person, date)
+    except (OSError, ValueError, KeyError) as exc:
+        raise _fail(f"{rota}: {exc}", INVALID) from None
+
+
+@app.command()
+def rules(write: bool = typer.Option(False, help="Rewrite docs/rules.md")) -> None:
+    """List every scheduling rule with its kind, service-file keys and defaults."""
+    from amhp.rota.rules_doc import DOC_PATH, render
+
+    text = render()
+    if write:
+        DOC_PATH.write_text(text, encoding="utf-8")
+        console.print(f"wrote {DOC_PATH}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def workload(
+    service: str = typer.Argument(..., help="Service id in the database, or a service file"),
+    month: str = typer.Option(..., help="YYYY-MM"),
+    time_limit: float = typer.Option(30.0, min=0.1),
+) -> None:
+    """Compare the caseload-weighted rota with a flat one that ignores caseloads."""
+    from amhp.rota.workload_compare import compare_flat_and_weighted, print_comparison
+
+    definition = _definition(service)
+    params = solver.SolveParams(time_limit=time_limit)
+    print_comparison(console, compare_flat_and_weighted(definition, month, params))
+
+
+@app.command()
+def publish(service: str, month: str = typer.Option(..., help="YYYY-MM")) -> None:
+    """Publish the latest draft for a month; only published rotas reach calendars."""
+    from amhp.store.db import transaction
+    from amhp.store.repository import publish as publish_rota
+
+    try:
+        with transaction() as session:
+            rota = publish_rota(session, service, month)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    console.print(f"published rota version {rota.id} for {service} {month}")
+
+
+@app.command()
+def feeds(
+    service: str,
+    reissue: str | None = typer.Option(None, help="Person id whose link to replace"),
+    revoke: str | None = typer.Option(None, help="Person id whose link to revoke"),
+    base_url: str | None = typer.Option(None, help="e.g. https://rota.example.org"),
+) -> None:
+    """One line per feed: kind, subject id, URL path (tab-separated)."""
+    from amhp.publish.links import SUBSCRIBE_HELP, feed_lines
+
+    try:
+        lines = feed_lines(service, reissue=reissue, revoke=revoke)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    for line in lines:
+        cols = [line.kind, line.subject, line.path]
+        if base_url:
+            cols += [line.https(base_url), line.webcal(base_url)]
+        typer.echo("\t".join(cols))
+    if base_url:  # how to subscribe, on stderr so stdout stays one line per feed
+        for text in SUBSCRIBE_HELP.values():
+            typer.echo(text, err=True)
+
+
+@app.command()
+def whatif(
+    scenarios: Path,
+    out: Path = typer.Option(..., help="Results as amhp-whatif/1 JSON"),
+    report: Path | None = typer.Option(None, help="Comparison page (.html)"),
+    xlsx: Path | None = typer.Option(None, help="Results workbook (.xlsx)"),
+    workers: int = typer.Option(8, min=1),
+) -> None:
+    """Solve each scenario over the horizon, month by month, and write the results."""
+    from amhp.whatif.horizon import run_whatif
+    from amhp.whatif.scenarios import load_scenarios
+
+    try:
+        spec, base = load_scenarios(scenarios)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    runs = len(spec.scenarios) + spec.include_base
+    with Progress(
+        TextColumn("[bold]what-if {task.fields[now]}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        task = bar.add_task("whatif", total=runs * spec.horizon.months, now="")
+        results = run_whatif(
+            spec,
+            base,
+            spec.base,
+            workers=workers,
+            on_month=lambda name, month: bar.update(task, advance=1, now=f"{name} {month}"),
+        )
+    from amhp.whatif.report import render_html, to_xlsx
+
+    _write(out, (json.dumps(results, indent=2) + "\n").encode())
+    if report:
+        _write(report, render_html(results).encode())
+    if xlsx:
+        _write(xlsx, to_xlsx(results))
+    for s in results["scenarios"]:
+        gaps = sum(m["slot_days_below_min"] for m in s["months"])
+        days = sum(m["locum_days_needed"] for m in s["months"])
+        console.print(f"{s['name']}: {gaps} slot-days below minimum, {days} locum days needed")
+    console.print(f"wrote {', '.join(str(p) for p in (out, report, xlsx) if p)}")
+
+
+@app.command()
+def sweep(
+    grid: Path,
+    out: Path = typer.Option(..., help="Results as amhp-sweep/1 JSON"),
+    report: Path | None = typer.Option(None, help="Heat-map page (.html)"),
+    processes: int | None = typer.Option(None, min=1, help="Cells solved at once (default: cores)"),
+    workers: int | None = typer.Option(None, min=1, help="Solver threads per cell"),
+) -> None:
+    """Solve every combination of a sweep grid across worker processes."""
+    from amhp.whatif.report import render_sweep_html
+    from amhp.whatif.scenarios import load_sweep
+    from amhp.whatif.sweep import SweepPlan, heat_map, run_sweep
+
+    try:
+        spec, base = load_sweep(grid)
+    except ServiceFileError as exc:
+        raise _fail(str(exc), INVALID) from None
+    cells = spec.combinations()
+    plan = SweepPlan.for_machine(len(cells), processes, workers)
+    err.print(f"{len(cells)} combinations, {plan.processes} at once, {plan.workers} threads each")
+    with Progress(
+        TextColumn("[bold]sweep {task.fields[now]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        task = bar.add_task("sweep", total=len(cells) * spec.horizon.months, now="")
+        doc = run_sweep(
+            spec,
+            base,
+            spec.base,
+            plan,
+            on_month=lambda labels, month: bar.update(
+                task, advance=1, now=f"{' × '.join(labels)} {month}"
+            ),
+        )
+    _write(out, (json.dumps(doc, indent=2) + "\n").encode())
+    if report:
+        _write(report, render_sweep_html(doc).encode())
+    rows, cols, by_cell = heat_map(doc)
+    table = Table(title=f"months at risk (of {spec.horizon.months})")
+    table.add_column(doc["axes"][0]["name"])
+    for c in cols:
+        table.add_column(c, justify="right")
+    for r in rows:
+        table.add_row(r, *(str(by_cell[(r, c)]["months_at_risk"]) for c in cols))
+    console.print(table)
+    console.print(f"wrote {', '.join(str(p) for p in (out, report) if p)}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all: never a half-written output file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+user_app = typer.Typer(help="Accounts for the web service.")
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: str = typer.Option(..., help="admin, lead, manager or practitioner"),
+    service: str | None = typer.Option(None, help="The service a non-admin belongs to"),
+    person: str | None = typer.Option(None, help="A practitioner's id in that service"),
+    password: str = typer.Option(..., prompt=True, hide_input=True),
+) -> None:
+    """Create an account (the first one is an admin)."""
+    from amhp.store.db import transaction
+    from amhp.store.users import AccountError, create_user
+
+    try:
+        with transaction() as session:
+            create_user(session, email, password, role, service, person)
+    except AccountError as exc:
+        raise _fail(str(exc), INVALID) from None
+    console.print(f"created {role} {email.lower()}")
+
+
+@user_app.command("demo")
+def user_demo(
+    service: str,
+    password_file: Path = typer.Option(..., help="Where the demo password is kept"),
+) -> None:
+    """Demo accounts for a service (a lead, a manager and its first practitioner),
+    sharing one random password kept in PASSWORD_FILE; accounts that exist are kept."""
+    import secrets
+
+    from amhp.store.db import transaction
+    from amhp.store.tables import User
+    from amhp.store.users import AccountError, create_user
+
+    if not password_file.exists():
+        _write(password_file, (secrets.token_urlsafe(12) + "\n").encode())
+        password_file.chmod(0o600)
+    password = password_file.read_text().strip()
+    try:
+        definition = operations.load_service(service)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    person = definition.practitioners[0].id
+    accounts = [
+        (f"lead@{service}.example", "lead", None),
+        (f"manager@{service}.example", "manager", None),
+        (f"{person}@{service}.example", "practitioner", person),
+    ]
+    with transaction() as session:
+        for email, role, pid in accounts:
+            if session.exec(select(User).where(User.email == email)).first() is None:
+                try:
+                    create_user(session, email, password, role, service, pid)
+                except AccountError as exc:
+                    raise _fail(str(exc), INVALID) from None
+    for email, role, _ in accounts:
+        console.print(f"{role:>12}: {email}  password: {password}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000, min=1, max=65535),
+) -> None:
+    """Serve the web service (database from AMHP_DATABASE_URL)."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,251 @@
+"""Calendar feeds of published rotas: one per person, per service and per shift type.
+
+Events come from the published versions' exports. A duty's UID is fixed by
+(service, person, date, shift), so it stays the same across versions; SEQUENCE
+counts the published versions in which its start, end or status changed, and
+LAST-MODIFIED is the publication time of the version that last changed it. DTSTAMP
+is the current version's publication time. No clock is read here except to pick
+the months of the rolling window, so the bytes change only when a version is
+published or the month turns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from amhp.publish.ical import FeedEvent, FeedMeta, build_calendar
+from amhp.store.tables import FeedToken, PractitionerRow, RotaVersion, ServiceRow
+
+MONTHS_BACK = 3
+MONTHS_AHEAD = 12
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything stored is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def window_months(today: date, back: int = MONTHS_BACK, ahead: int = MONTHS_AHEAD) -> list[str]:
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index - back, index + ahead + 1)]
+
+
+@dataclass(frozen=True)
+class _Content:
+    """An event as one version shows it; ``timing`` is what SEQUENCE tracks."""
+
+    uid: str
+    summary: str
+    start: datetime | date
+    end: datetime | date
+    location: str | None
+    description: str | None
+    categories: tuple[str, ...] = ()
+
+    @property
+    def timing(self) -> tuple:
+        return (self.start, self.end)
+
+
+def _uid(*parts: str) -> str:
+    return "-".join(parts) + "@amhp-rota"
+
+
+def _slot_time(slot: dict) -> tuple[datetime, datetime]:
+    return datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
+
+
+def person_events(doc: dict, person: str) -> list[_Content]:
+    names = {p["id"]: p["name"] for p in doc["people"]}
+    roles = {p["id"]: p["role"] for p in doc["people"]}
+    shifts = {s["code"]: s for s in doc["shifts"]}
+    service = doc.get("service_name", doc["service"])
+    leads_by_date: dict[str, list[str]] = {}
+    for slot in doc["slots"]:
+        for pid in slot["assigned"]:
+            if roles.get(pid) in ("lead", "manager"):
+                leads_by_date.setdefault(slot["date"], []).append(names[pid])
+    out = []
+    for slot in doc["slots"]:
+        shadow = person in slot.get("shadows", [])
+        if person not in slot["assigned"] and not shadow:
+            continue
+        shift = shifts[slot["shift"]]
+        colleagues = [names[p] for p in slot["assigned"] if p != person]
+        lines = [f"Colleagues on this shift: {', '.join(colleagues) or 'none'}"]
+        leads = sorted(set(leads_by_date.get(slot["date"], [])) - {names[person]})
+        if leads:
+            lines.append(f"Lead on duty: {', '.join(leads)}")
+        if shadow:
+            lines.append("Shadow day: supernumerary, not counted towards cover.")
+        start, end = _slot_time(slot)
+        title = f"{'Shadow: ' if shadow else ''}{shift['name']} ({service})"
+        kind = "shadow" if shadow else "duty"
+        out.append(
+            _Content(
+                _uid(doc["service"], person, slot["date"], slot["shift"], kind),
+                title,
+                start,
+                end,
+                shift.get("location_name") or shift.get("location"),
+                "\n".join(lines),
+                (kind.upper(), slot["shift"]),
+            )
+        )
+    for rec in doc.get("recovery", []):
+        if rec["person"] != person:
+            continue
+        start, end = datetime.fromisoformat(rec["start"]), datetime.fromisoformat(rec["end"])
+        after = f"after {rec['after']['shift']} on {rec['after']['date']}"
+        if rec["kind"] == "rest_day":
+            rest_date = end.date()  # the local date the on-call frees
+            out.append(
+                _Content(
+                    _uid(doc["service"], person, rest_date.isoformat(), "rest"),
+                    "Rest day after on-call",
+                    rest_date,
+                    rest_date + timedelta(days=1),
+                    None,
+                    f"Recovery {after}: not required to work.",
+                    ("RECOVERY",),
+                )
+            )
+        else:
+            out.append(
+                _Content(
+                    _uid(doc["service"], person, start.date().isoformat(), "documentation"),
+                    "Documentation time",
+                    start,
+                    end,
+                    None,
+                    f"Protected time to write up AMHP work {after}.",
+                    ("RECOVERY",),
+                )
+            )
+    return out
+
+
+def slot_events(doc: dict, shift_code: str | None = None) -> list[_Content]:
+    names = {p["id"]: p["name"] for p in doc["people"]}
+    shifts = {s["code"]: s for s in doc["shifts"]}
+    out = []
+    for slot in doc["slots"]:
+        if shift_code and slot["shift"] != shift_code:
+            continue
+        shift = shifts[slot["shift"]]
+        who = ", ".join(names[p] for p in slot["assigned"]) or "nobody yet"
+        lines = [f"On duty: {who}"]
+        if slot.get("shadows"):
+            lines.append(f"Shadowing: {', '.join(names[p] for p in slot['shadows'])}")
+        if len(slot["assigned"]) < slot["min"]:
+            lines.append(f"Below minimum: {slot['min'] - len(slot['assigned'])} missing")
+        start, end = _slot_time(slot)
+        out.append(
+            _Content(
+                _uid(doc["service"], slot["date"], slot["shift"]),
+                f"{shift['name']}: {who}",
+                start,
+                end,
+                shift.get("location_name") or shift.get("location"),
+                "\n".join(lines),
+                (slot["shift"],),
+            )
+        )
+    return out
+
+
+def events_for(doc: dict, kind: str, subject: str) -> list[_Content]:
+    if kind == "person":
+        return person_events(doc, subject)
+    return slot_events(doc, subject if kind == "shift" else None)
+
+
+def published_versions(session: Session, service_id: str, months: list[str]) -> list[RotaVersion]:
+    stmt = (
+        select(RotaVersion)
+        .where(RotaVersion.service_id == service_id)
+        .where(col(RotaVersion.month).in_(months))
+        .where(col(RotaVersion.published_at).is_not(None))
+        .order_by(RotaVersion.published_at, RotaVersion.id)
+    )
+    return list(session.exec(stmt))
+
+
+def feed_events(versions: list[RotaVersion], kind: str, subject: str) -> list[FeedEvent]:
+    """Walk each month's published versions in order, tracking per UID the
+    sequence (start/end/status changes) and the last change time."""
+    by_month: dict[str, list[RotaVersion]] = {}
+    for v in versions:
+        by_month.setdefault(v.month, []).append(v)
+    out: list[FeedEvent] = []
+    for month_versions in by_month.values():
+        state: dict[str, FeedEvent] = {}
+        seen: dict[str, _Content] = {}
+        for v in month_versions:
+            when = as_utc(v.published_at)
+            current = {c.uid: c for c in events_for(v.export, kind, subject)}
+            for uid, c in current.items():
+                before = seen.get(uid)
+                if before is None:
+                    # New, or back after being removed (a status change) in an earlier version.
+                    seq = state[uid].sequence + 1 if uid in state else 0
+                    state[uid] = _to_event(c, seq, when)
+                elif before.timing != c.timing:
+                    state[uid] = _to_event(c, state[uid].sequence + 1, when)
+                elif before != c:
+                    state[uid] = _to_event(c, state[uid].sequence, when)
+            seen = current
+        out.extend(state[uid] for uid in seen)  # what the newest version holds
+    return out
+
+
+def _to_event(c: _Content, sequence: int, when: datetime) -> FeedEvent:
+    return FeedEvent(
+        uid=c.uid,
+        summary=c.summary,
+        start=c.start,
+        end=c.end,
+        sequence=sequence,
+        last_modified=when,
+        location=c.location,
+        description=c.description,
+        categories=c.categories,
+    )
+
+
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    last_modified: datetime | None
+
+
+def render_feed(session: Session, feed: FeedToken, today: date) -> Feed:
+    service = session.get(ServiceRow, feed.service_id)
+    versions = published_versions(session, feed.service_id, window_months(today))
+    events = feed_events(versions, feed.kind, feed.subject)
+    published = max((as_utc(v.published_at) for v in versions), default=None)
+    meta = FeedMeta(
+        name=feed_name(session, service, feed),
+        organizer=service.rota_mailbox or f"rota@{service.id}.invalid",
+        published=published or datetime(2000, 1, 1, tzinfo=UTC),
+        description=f"AMHP rota from {service.name}. Published duties only.",
+    )
+    return Feed(build_calendar(meta, events), published)
+
+
+def feed_name(session: Session, service: ServiceRow, feed: FeedToken) -> str:
+    if feed.kind == "person":
+        row = session.exec(
+            select(PractitionerRow).where(
+                PractitionerRow.service_id == service.id,
+                PractitionerRow.person_id == feed.subject,
+            )
+        ).first()
+        who = row.name if row else feed.subject
+        return f"AMHP rota: {who} ({service.name})"
+    if feed.kind == "shift":
+        return f"AMHP rota: {feed.subject} ({service.name})"
+    return f"AMHP rota: {service.name}"

@@ -1,0 +1,245 @@
+"""Turn a service definition and a period into the solver's plain problem.
+
+This is where the calendar meets the service: which cover rule applies on which
+date, local shift times made into real instants, and each person's unavailable
+dates with the human reason the gap explanations will quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import solver
+from amhp.service.calendar import Period, closure_key_days, closure_window, is_bank_holiday
+from amhp.service.model import CoverRule, Practitioner, ServiceDefinition, ShiftTypeDef
+
+LEAVE_LABELS = {
+    "annual": "annual leave",
+    "sickness": "sickness",
+    "training": "training",
+    "team": "team commitment",
+    "other": "unavailable",
+}
+
+
+class BuildError(ValueError):
+    """The service cannot be turned into a problem for this period (e.g. a bad fixed cell)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors  # (field path, message)
+        super().__init__("\n".join(f"{path}: {msg}" for path, msg in errors))
+
+
+@dataclass(frozen=True)
+class BuiltProblem:
+    service: ServiceDefinition
+    period: Period
+    problem: solver.Problem
+
+
+def day_of(service: ServiceDefinition, day: date, zone: ZoneInfo) -> solver.Day:
+    closure = service.rules.closure
+    window = closure_window(closure, day) if closure else None
+    return solver.Day(
+        date=day,
+        weekend=day.weekday() >= 5,
+        bank_holiday=is_bank_holiday(service.service, day),
+        closure=window is not None,
+        key_day=bool(window) and day in closure_key_days(closure, window),
+        documentation=documentation_window(service, day, zone),
+    )
+
+
+def documentation_window(
+    service: ServiceDefinition, day: date, zone: ZoneInfo
+) -> tuple[datetime, datetime] | None:
+    doc = service.rules.documentation
+    if doc is None:
+        return None
+    start = datetime.combine(day, doc.start, tzinfo=zone).astimezone(UTC)
+    return start, start + timedelta(hours=doc.hours)
+
+
+def cover_for(rules: list[CoverRule], shift: str, day: solver.Day) -> CoverRule | None:
+    """The most specific cover rule: named dates, then closure, bank holiday,
+    weekend (each falling back to the next), then weekday."""
+    mine = [r for r in rules if r.shift == shift]
+    for rule in mine:
+        if rule.dates and day.date in rule.dates:
+            return rule
+    if day.closure:
+        chain = ("closure", "bank_holiday", "weekend")
+    elif day.bank_holiday:
+        chain = ("bank_holiday", "weekend")
+    elif day.weekend:
+        chain = ("weekend",)
+    else:
+        chain = ("weekday",)
+    for kind in chain:
+        for rule in mine:
+            if rule.days == kind:
+                return rule
+    return None
+
+
+def shift_instants(shift: ShiftTypeDef, day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Local wall-clock start/end on ``day`` as UTC instants (end may be next day)."""
+    start = datetime.combine(day, shift.start, tzinfo=zone)
+    end_day = day + timedelta(days=1) if shift.crosses_midnight else day
+    end = datetime.combine(end_day, shift.end, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def unavailability(
+    service: ServiceDefinition, person: Practitioner, days: list[date]
+) -> dict[int, str]:
+    """Each date the person may not be rostered at all, with the reason."""
+    out: dict[int, str] = {}
+    leave = [lv for lv in service.leave if lv.person == person.id]
+    weekday_names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    contract = person.contract
+    for i, d in enumerate(days):
+        reason = next((LEAVE_LABELS[lv.kind] for lv in leave if lv.start <= d <= lv.end), None)
+        if reason is None and contract and contract.start and d < contract.start:
+            reason = f"contract starts {contract.start.isoformat()}"
+        if reason is None and contract and contract.end and d > contract.end:
+            reason = f"contract ended {contract.end.isoformat()}"
+        if reason is None and person.approval_expires and d >= person.approval_expires:
+            reason = f"approval lapsed {person.approval_expires.isoformat()}"
+        if reason is None and weekday_names[d.weekday()] not in person.working_days:
+            reason = "not a working day"
+        if reason:
+            out[i] = reason
+    return out
+
+
+def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> solver.Person:
+    h = p.history
+    return solver.Person(
+        id=p.id,
+        name=p.name,
+        role=p.role,
+        fte=p.fte,
+        area=p.area,
+        shift_types=frozenset(p.shift_types),
+        warranted_from=p.warranted_from,
+        unavailable=unavailability(service, p, days),
+        history={"weekends": h.weekends, "nights": h.nights, "bank_holidays": h.bank_holidays},
+        previous_key_days=frozenset(h.key_days),
+        day_rate=p.contract.day_rate if p.contract else None,
+        locum_kind=p.contract.kind if p.role == "locum" and p.contract else None,
+        caseload_share=caseload_share(service, p),
+    )
+
+
+def caseload_share(service: ServiceDefinition, p: Practitioner) -> float:
+    """Fraction of a full-time post the weighted caseload takes."""
+    if p.caseload is None:
+        return 0.0
+    return p.caseload.points / service.rules.workload.full_caseload_points
+
+
+def _rules(service: ServiceDefinition) -> solver.Rules:
+    r = service.rules
+    t = r.trainees
+    return solver.Rules(
+        trainees=solver.Trainees(
+            t.shadow_days_per_month,
+            t.mentor_min_months,
+            t.newly_warranted_weeks,
+            t.max_shadows_per_slot,
+        ),
+        max_on_calls_per_month=r.max_on_calls_per_month,
+        max_weekend_days_per_month=r.max_weekend_days_per_month,
+        preferred_block_days=r.preferred_block_days,
+        balance_caseload=r.workload.balance_caseload,
+        min_rest_hours=r.min_rest_hours,
+        max_consecutive_duty_days=r.max_consecutive_duty_days,
+        day_off_after_on_call=r.day_off_after_on_call,
+        closure=solver.Closure(r.closure.max_days_per_person, r.closure.max_key_days_per_person)
+        if r.closure
+        else None,
+        weights=solver.Weights(**r.weights.model_dump()),
+    )
+
+
+def build_problem(
+    service: ServiceDefinition, period: Period, prior: tuple[solver.PriorDuty, ...] = ()
+) -> BuiltProblem:
+    zone = ZoneInfo(service.service.timezone)
+    dates = period.dates()
+    days = tuple(day_of(service, d, zone) for d in dates)
+    slots = []
+    for di, day in enumerate(days):
+        for shift in service.shift_types:
+            rule = cover_for(service.cover, shift.code, day)
+            if rule is None:
+                continue
+            start, end = shift_instants(shift, day.date, zone)
+            slots.append(
+                solver.Slot(
+                    day=di,
+                    shift=shift.code,
+                    start=start,
+                    end=end,
+                    min=rule.min,
+                    target=rule.resolved_target,
+                    max=rule.resolved_max,
+                    requirements=tuple(
+                        solver.Requirement(tuple(q.roles), q.min, q.name) for q in rule.require
+                    ),
+                )
+            )
+    index = {d: i for i, d in enumerate(dates)}
+    requests = tuple(
+        solver.Request(r.person, index[r.date], r.want, r.weight, r.shift)
+        for r in service.requests
+        if r.date in index
+    )
+    fixed = tuple(
+        solver.FixedCell(f.person, index[f.date], f.shift) for f in service.fixed if f.date in index
+    )
+    shift_types = tuple(
+        solver.ShiftType(
+            s.code,
+            s.name,
+            s.kind,
+            s.area,
+            s.hours or s.duration_hours,
+            s.weight,
+            documentation=s.earns_documentation and service.rules.documentation is not None,
+        )
+        for s in service.shift_types
+    )
+    problem = solver.Problem(
+        days=days,
+        shift_types=shift_types,
+        slots=tuple(slots),
+        people=tuple(_person(service, p, dates) for p in service.practitioners),
+        rules=_rules(service),
+        requests=requests,
+        fixed=fixed,
+        prior=prior,
+    )
+    _check_fixed(service, problem)
+    return BuiltProblem(service, period, problem)
+
+
+def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:
+    """A fixed cell that breaks a hard rule is an error naming the cell and the rule."""
+    in_period = [
+        i for i, f in enumerate(service.fixed) if any(d.date == f.date for d in problem.days)
+    ]
+    errors = []
+    for index, rule, reason in solver.fixed_cell_conflicts(problem):
+        cell = service.fixed[in_period[index]]
+        errors.append(
+            (
+                f"fixed[{in_period[index]}]",
+                f"{cell.person} on {cell.shift} {cell.date.isoformat()} breaks {rule}: {reason}",
+            )
+        )
+    if errors:
+        raise BuildError(errors)

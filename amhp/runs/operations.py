@@ -1,0 +1,76 @@
+"""What users do, as functions the CLI and the HTTP API share: import a service,
+generate a month's rota and store it as a draft."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import solver
+from amhp.rota.build import BuiltProblem, build_problem
+from amhp.rota.carry_in import prior_duties
+from amhp.rota.export import to_export
+from amhp.service.calendar import Period
+from amhp.service.file import load_service as read_service_file
+from amhp.service.model import ServiceDefinition
+from amhp.store import repository
+from amhp.store.db import transaction
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    service_id: str
+    created: bool
+    practitioners: int
+
+
+def import_service(definition: ServiceDefinition) -> ImportResult:
+    with transaction() as session:
+        _row, created = repository.save_service(session, definition)
+    return ImportResult(definition.service.id, created, len(definition.practitioners))
+
+
+def import_file(path: str | Path) -> ImportResult:
+    return import_service(read_service_file(path))
+
+
+def load_service(service_id: str) -> ServiceDefinition:
+    with transaction() as session:
+        return repository.load_service(session, service_id)
+
+
+@dataclass(frozen=True)
+class GeneratedRota:
+    built: BuiltProblem
+    solution: solver.Solution
+    export: dict
+    version_id: int | None
+
+
+def generate_rota(
+    definition: ServiceDefinition,
+    month: str,
+    params: solver.SolveParams | None = None,
+    on_progress: Callable[[solver.Progress], None] | None = None,
+    store: bool = True,
+    stop: threading.Event | None = None,
+) -> GeneratedRota:
+    """Solve one month and (by default) store the result as a draft rota version.
+    A stored service's previous month carries in (rest, runs, closure caps)."""
+    period = Period.month(month)
+    prior: tuple[solver.PriorDuty, ...] = ()
+    if store:
+        with transaction() as session:
+            before = repository.rota_before(session, definition.service.id, month)
+            prior = prior_duties(definition, period.start, before.export if before else None)
+    built = build_problem(definition, period, prior)
+    solution = solver.solve(built.problem, params, on_progress, stop)
+    export = to_export(built, solution)
+    version_id = None
+    cancelled = stop is not None and stop.is_set()
+    if store and not cancelled and solution.status in ("optimal", "feasible"):
+        with transaction() as session:
+            version_id = repository.save_rota(session, definition.service.id, month, export).id
+    return GeneratedRota(built, solution, export, version_id)

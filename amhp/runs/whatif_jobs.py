@@ -1,0 +1,79 @@
+"""Managers' what-ifs run in the background of the web service, one at a time (a
+what-if is many monthly solves; two at once would only slow both). Like rota jobs,
+their state lives in the database: after a restart a run that was interrupted is
+failed and a queued one is run."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlmodel import Session
+
+from amhp.runs import operations
+from amhp.runs.state import StoppablePool, recover_rows, update_row
+from amhp.store.db import transaction
+from amhp.store.tables import WhatIfRun
+from amhp.whatif.horizon import Stopped, run_whatif
+from amhp.whatif.scenarios import parse_scenarios
+
+
+def submit_run(session: Session, service_id: str, name: str, text: str, user: str) -> WhatIfRun:
+    """Validate first (raises ServiceFileError naming scenario, change and field),
+    then store the run as queued; the caller starts it after the commit."""
+    parse_scenarios(text, operations.load_service(service_id), source=name)
+    run = WhatIfRun(service_id=service_id, name=name, spec=text, created_by=user)
+    session.add(run)
+    session.flush()
+    return run
+
+
+class WhatIfRunner:
+    def __init__(self) -> None:
+        self._pool = StoppablePool(1)
+
+    def recover(self) -> None:
+        for run_id in recover_rows(WhatIfRun, "interrupted by a server restart; run it again"):
+            self.start(run_id)
+
+    def start(self, run_id: int) -> None:
+        self._pool.start(run_id, self._run)
+
+    def cancel(self, run_id: int) -> bool:
+        return self._pool.stop(run_id)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown()
+
+    def _run(self, run_id: int, stop: threading.Event) -> None:
+        try:
+            self._execute(run_id, stop)
+        except Stopped:
+            self._update(run_id, state="cancelled")
+        except Exception as exc:  # reported on the run, never lost
+            self._update(run_id, state="failed", error=f"{type(exc).__name__}: {exc}")
+
+    def _execute(self, run_id: int, stop: threading.Event) -> None:
+        with transaction() as session:
+            run = session.get(WhatIfRun, run_id)
+            if run is None or run.state != "queued":
+                return
+            run.state = "running"
+            session.add(run)
+            service_id, name, text = run.service_id, run.name, run.spec
+        if stop.is_set():
+            raise Stopped
+        base = operations.load_service(service_id)
+        spec = parse_scenarios(text, base, source=name)
+        total = spec.horizon.months * (len(spec.scenarios) + spec.include_base)
+        done = [0]
+
+        def month_done(scenario: str, month: str) -> None:
+            done[0] += 1
+            self._update(run_id, progress={"done": done[0], "total": total, "now": scenario})
+
+        self._update(run_id, progress={"done": 0, "total": total, "now": ""})
+        result = run_whatif(spec, base, service_id, on_month=month_done, stop=stop)
+        self._update(run_id, state="succeeded", result=result)
+
+    def _update(self, run_id: int, **fields) -> None:
+        update_row(WhatIfRun, run_id, **fields)

@@ -1,0 +1,255 @@
+"""Storing and loading services and rota versions.
+
+``save_service`` is an idempotent upsert: shift types and practitioners keep their
+rows (matched by code / person id) so later references stay valid; list-like
+sections (cover, leave, requests, fixed cells) are replaced whole. It runs inside
+the caller's transaction, so a failed import changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, delete, select
+
+from amhp.service.model import (
+    CoverRule,
+    FixedAssignment,
+    Leave,
+    Practitioner,
+    RequestDef,
+    ServiceDefinition,
+    ServiceInfo,
+    ShiftTypeDef,
+)
+from amhp.store.tables import (
+    AssignmentRow,
+    CoverRuleRow,
+    FixedCellRow,
+    LeaveRow,
+    PractitionerRow,
+    RequestRow,
+    RotaVersion,
+    ServiceRow,
+    ShiftTypeRow,
+    utcnow,
+)
+
+
+class NotFound(LookupError):
+    pass
+
+
+def save_service(session: Session, definition: ServiceDefinition) -> tuple[ServiceRow, bool]:
+    """Create or update a service from its definition; returns (row, created)."""
+    info = definition.service
+    row = session.get(ServiceRow, info.id)
+    created = row is None
+    # The revision is the service's ETag: any change to any part of it bumps it.
+    changed = created or load_service(session, info.id) != definition
+    fields = {
+        "name": info.name,
+        "timezone": info.timezone,
+        "holiday_country": info.holiday_country,
+        "holiday_subdivision": info.holiday_subdivision,
+        "rota_mailbox": info.rota_mailbox,
+        "areas": list(definition.areas),
+        "locations": [loc.model_dump(mode="json") for loc in definition.locations],
+        "rules": definition.rules.model_dump(mode="json"),
+    }
+    if row is None:
+        row = ServiceRow(id=info.id, **fields)
+    else:
+        for key, value in fields.items():
+            setattr(row, key, value)
+        if changed:
+            row.revision += 1
+            row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    _sync_keyed(
+        session,
+        ShiftTypeRow,
+        info.id,
+        "code",
+        {
+            s.code: {"position": i, "data": s.model_dump(mode="json")}
+            for i, s in enumerate(definition.shift_types)
+        },
+    )
+    _sync_keyed(
+        session,
+        PractitionerRow,
+        info.id,
+        "person_id",
+        {
+            p.id: {
+                "position": i,
+                "name": p.name,
+                "role": p.role,
+                "data": p.model_dump(mode="json", exclude={"id", "name", "role"}),
+            }
+            for i, p in enumerate(definition.practitioners)
+        },
+    )
+    for table in (CoverRuleRow, LeaveRow, RequestRow, FixedCellRow):
+        session.exec(delete(table).where(col(table.service_id) == info.id))
+    for i, c in enumerate(definition.cover):
+        session.add(
+            CoverRuleRow(
+                service_id=info.id, position=i, shift=c.shift, data=c.model_dump(mode="json")
+            )
+        )
+    for lv in definition.leave:
+        session.add(
+            LeaveRow(
+                service_id=info.id, person_id=lv.person, kind=lv.kind, start=lv.start, end=lv.end
+            )
+        )
+    for r in definition.requests:
+        session.add(
+            RequestRow(
+                service_id=info.id,
+                person_id=r.person,
+                date=r.date,
+                shift=r.shift,
+                want=r.want,
+                weight=r.weight,
+            )
+        )
+    for f in definition.fixed:
+        session.add(
+            FixedCellRow(service_id=info.id, person_id=f.person, date=f.date, shift=f.shift)
+        )
+    session.flush()
+    return row, created
+
+
+def _sync_keyed(session: Session, table, service_id: str, key: str, wanted: dict) -> None:
+    existing = {
+        getattr(r, key): r
+        for r in session.exec(select(table).where(col(table.service_id) == service_id))
+    }
+    for k, row in existing.items():
+        if k not in wanted:
+            session.delete(row)
+    for k, values in wanted.items():
+        row = existing.get(k) or table(service_id=service_id, **{key: k})
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+
+
+def load_service(session: Session, service_id: str) -> ServiceDefinition:
+    row = session.get(ServiceRow, service_id)
+    if row is None:
+        raise NotFound(f"no service {service_id!r}")
+
+    def rows(table, order=None):
+        stmt = select(table).where(col(table.service_id) == service_id)
+        if order is not None:
+            stmt = stmt.order_by(order)
+        return session.exec(stmt).all()
+
+    return ServiceDefinition(
+        service=ServiceInfo(
+            id=row.id,
+            name=row.name,
+            timezone=row.timezone,
+            holiday_country=row.holiday_country,
+            holiday_subdivision=row.holiday_subdivision,
+            rota_mailbox=row.rota_mailbox,
+        ),
+        areas=row.areas or [],
+        locations=row.locations or [],
+        rules=row.rules or {},
+        shift_types=[
+            ShiftTypeDef.model_validate(r.data) for r in rows(ShiftTypeRow, ShiftTypeRow.position)
+        ],
+        cover=[CoverRule.model_validate(r.data) for r in rows(CoverRuleRow, CoverRuleRow.position)],
+        practitioners=[
+            Practitioner.model_validate(
+                {"id": r.person_id, "name": r.name, "role": r.role, **r.data}
+            )
+            for r in rows(PractitionerRow, PractitionerRow.position)
+        ],
+        leave=[
+            Leave(person=r.person_id, kind=r.kind, start=r.start, end=r.end)
+            for r in rows(LeaveRow, LeaveRow.id)
+        ],
+        requests=[
+            RequestDef(person=r.person_id, date=r.date, shift=r.shift, want=r.want, weight=r.weight)
+            for r in rows(RequestRow, RequestRow.id)
+        ],
+        fixed=[
+            FixedAssignment(person=r.person_id, date=r.date, shift=r.shift)
+            for r in rows(FixedCellRow, FixedCellRow.id)
+        ],
+    )
+
+
+def list_services(session: Session) -> list[ServiceRow]:
+    return list(session.exec(select(ServiceRow).order_by(ServiceRow.id)))
+
+
+def save_rota(session: Session, service_id: str, month: str, export: dict) -> RotaVersion:
+    """Store a generated rota as a draft version with its assignments."""
+    rota = RotaVersion(
+        service_id=service_id,
+        month=month,
+        solve_status=export["status"],
+        objective=export.get("objective"),
+        bound=export.get("bound"),
+        export=export,
+    )
+    session.add(rota)
+    session.flush()
+    for slot in export["slots"]:
+        for kind, people in (("assigned", slot["assigned"]), ("shadow", slot.get("shadows", []))):
+            for person in people:
+                session.add(
+                    AssignmentRow(
+                        rota_id=rota.id,
+                        person_id=person,
+                        date=date.fromisoformat(slot["date"]),
+                        shift=slot["shift"],
+                        kind=kind,
+                    )
+                )
+    session.flush()
+    return rota
+
+
+def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | None:
+    """The rota the month before ``month`` stands on: its published version if there
+    is one, else its latest draft."""
+    year, mon = map(int, month.split("-"))
+    previous = f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+    stmt = select(RotaVersion).where(
+        RotaVersion.service_id == service_id, RotaVersion.month == previous
+    )
+    rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
+    published = [r for r in rotas if r.state == "published"]
+    return (published or rotas or [None])[0]
+
+
+def publish(session: Session, service_id: str, month: str) -> RotaVersion:
+    """Publish the latest draft for a month; the previously published version of
+    that month is superseded. A published version is never changed again."""
+    stmt = select(RotaVersion).where(
+        RotaVersion.service_id == service_id, RotaVersion.month == month
+    )
+    rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
+    draft = next((r for r in rotas if r.state == "draft"), None)
+    current = next((r for r in rotas if r.state == "published"), None)
+    if draft is None or (current is not None and draft.id < current.id):
+        raise NotFound(f"no new draft rota for {service_id} in {month}; generate one first")
+    for r in rotas:
+        if r.state == "published":
+            r.state = "superseded"
+            session.add(r)
+    draft.state = "published"
+    draft.published_at = utcnow()
+    session.add(draft)
+    session.flush()
+    return draft

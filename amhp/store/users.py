@@ -1,0 +1,95 @@
+"""Accounts and bearer tokens. Passwords are hashed with Argon2id (argon2-cffi);
+tokens are random, stored only as SHA-256, and expire."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from amhp.store.tables import AuthToken, ServiceRow, User, utcnow
+
+ROLES = ("admin", "lead", "manager", "practitioner")
+TOKEN_TTL = timedelta(hours=12)
+_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    role: str,
+    service_id: str | None = None,
+    person_id: str | None = None,
+) -> User:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 10:
+        raise AccountError("password: at least 10 characters")
+    if role != "admin" and service_id is None:
+        raise AccountError(f"a {role} belongs to a service: give --service")
+    if service_id is not None and session.get(ServiceRow, service_id) is None:
+        raise AccountError(f"no service {service_id!r}")
+    if role == "practitioner" and person_id is None:
+        raise AccountError("a practitioner account needs --person (their practitioner id)")
+    if session.exec(select(User).where(User.email == email.lower())).first():
+        raise AccountError(f"an account for {email} exists already")
+    user = User(
+        email=email.lower(),
+        password_hash=_hasher.hash(password),
+        role=role,
+        service_id=service_id,
+        person_id=person_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.email == email.lower())).first()
+    if user is None:
+        _hasher.hash(password)  # same work either way: no timing hint about who exists
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + TOKEN_TTL
+    session.add(AuthToken(token_hash=_digest(token), user_id=user.id, expires_at=expires))
+    session.flush()
+    return token, expires
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.get(AuthToken, _digest(token))
+    if row is None:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    if expires <= datetime.now(UTC):
+        return None
+    return session.get(User, row.user_id)
+
+
+def revoke_token(session: Session, token: str) -> None:
+    """Logging out: the token stops working at once, wherever it was copied."""
+    row = session.get(AuthToken, _digest(token))
+    if row is not None:
+        session.delete(row)

@@ -1,0 +1,179 @@
+"""Solving a what-if horizon and summarising it as ``amhp-whatif/1``.
+
+The horizon is solved month by month: each month starts from the previous month's
+rota (rest, runs and closure caps across the boundary, via ``carry_in``) and from
+history updated with what was worked (weekends, nights, bank holidays), so fairness
+carries across months. One model over twelve months would be far larger than the
+monthly one that already needs its whole time limit; month by month keeps every
+solve the size the service solves in production.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import solver
+from amhp.rota.build import build_problem
+from amhp.rota.carry_in import prior_duties
+from amhp.rota.export import to_export
+from amhp.rota.workload import load_spread, person_loads
+from amhp.service.calendar import Period, is_bank_holiday
+from amhp.service.model import ServiceDefinition
+from amhp.whatif.scenarios import ScenarioFile, apply_changes
+
+FORMAT = "amhp-whatif/1"
+
+
+class Stopped(Exception):
+    """The run was asked to stop (cancelled, or the server is shutting down)."""
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    month: str
+    status: str
+    gaps_proven: bool
+    slot_days_below_min: int
+    slot_days_below_target: int
+    locum_days_needed: int
+    locum_cost: float
+    max_load: float
+    load_spread: float
+    duty_days: dict[str, int]
+    loads: dict[str, float]
+    protection: dict[str, float]
+
+    def public(self) -> dict:
+        return {
+            "month": self.month,
+            "status": self.status,
+            "gaps_proven": self.gaps_proven,
+            "slot_days_below_min": self.slot_days_below_min,
+            "slot_days_below_target": self.slot_days_below_target,
+            "locum_days_needed": self.locum_days_needed,
+            "locum_cost": round(self.locum_cost, 2),
+            "max_load": self.max_load,
+            "load_spread": self.load_spread,
+            "duty_days": self.duty_days,
+            "total_load": self.loads,
+            "caseload_protection": self.protection,
+        }
+
+
+def _with_history(definition: ServiceDefinition, export: dict) -> ServiceDefinition:
+    """Add the month's weekends, nights and bank holidays worked to each history."""
+    kinds = {s["code"]: s["kind"] for s in export["shifts"]}
+    extra: dict[str, dict[str, int]] = {}
+    for slot in export["slots"]:
+        day = date.fromisoformat(slot["date"])
+        for pid in slot["assigned"]:
+            e = extra.setdefault(pid, {"weekends": 0, "nights": 0, "bank_holidays": 0})
+            e["weekends"] += day.weekday() >= 5
+            e["nights"] += kinds[slot["shift"]] == "on_call"
+            e["bank_holidays"] += is_bank_holiday(definition.service, day)
+    people = []
+    for p in definition.practitioners:
+        add = extra.get(p.id)
+        if add:
+            h = p.history
+            p = p.model_copy(
+                update={
+                    "history": h.model_copy(update={k: getattr(h, k) + v for k, v in add.items()})
+                }
+            )
+        people.append(p)
+    return definition.model_copy(update={"practitioners": people})
+
+
+def solve_horizon(
+    definition: ServiceDefinition,
+    months: list[str],
+    params: solver.SolveParams,
+    day_rate: float,
+    on_month: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> list[MonthResult]:
+    """Raises :class:`Stopped` when ``stop`` is set: a horizon cut short is not a result."""
+    results = []
+    previous: dict | None = None
+    for month in months:
+        period = Period.month(month)
+        built = build_problem(definition, period, prior_duties(definition, period.start, previous))
+        solution = solver.solve(built.problem, params, stop=stop)
+        if stop is not None and stop.is_set():
+            raise Stopped
+        export = to_export(built, solution)
+        loads = person_loads(definition, built.problem, solution)
+        rostered = {k: v for k, v in loads.items() if v.caseload_points is not None and v.rostered}
+        missing = sum(g["missing"] for g in export["gaps"])
+        results.append(
+            MonthResult(
+                month=month,
+                status=solution.status,
+                gaps_proven=solution.gaps_proven,
+                slot_days_below_min=len(export["gaps"]),
+                slot_days_below_target=sum(
+                    1 for s in export["slots"] if len(s["assigned"]) < s["target"]
+                ),
+                locum_days_needed=missing,
+                locum_cost=missing * day_rate,
+                max_load=max((v.total_load for v in rostered.values()), default=0.0),
+                load_spread=load_spread(loads),
+                duty_days={k: v.duty_days for k, v in loads.items()},
+                loads={k: v.total_load for k, v in rostered.items()},
+                protection={k: v.caseload_protection for k, v in rostered.items()},
+            )
+        )
+        definition = _with_history(definition, export)
+        previous = export
+        if on_month:
+            on_month(month)
+    return results
+
+
+def run_whatif(
+    spec: ScenarioFile,
+    base: ServiceDefinition,
+    base_name: str,
+    on_month: Callable[[str, str], None] | None = None,
+    workers: int = 8,
+    stop: threading.Event | None = None,
+) -> dict:
+    months = spec.horizon.month_labels()
+    params = solver.SolveParams(time_limit=spec.time_limit_per_month, workers=workers)
+    runs = ([("base", [])] if spec.include_base else []) + [
+        (s.name, s.changes) for s in spec.scenarios
+    ]
+    scenarios = []
+    common = apply_changes(base, spec.common_changes, spec.horizon.end)
+    for name, changes in runs:
+        service = apply_changes(common, changes, spec.horizon.end)
+        results = solve_horizon(
+            service,
+            months,
+            params,
+            spec.sessional_day_rate,
+            on_month=(lambda m, n=name: on_month(n, m)) if on_month else None,
+            stop=stop,
+        )
+        scenarios.append(
+            {
+                "name": name,
+                "changes": [c.model_dump(mode="json", by_alias=True) for c in changes],
+                "months": [r.public() for r in results],
+            }
+        )
+    return {
+        "format": FORMAT,
+        "base": base_name,
+        "common_changes": [c.model_dump(mode="json", by_alias=True) for c in spec.common_changes],
+        "horizon": {
+            "start": Period.month(months[0]).start.isoformat(),
+            "end": spec.horizon.end.isoformat(),
+        },
+        "time_limit_per_month": spec.time_limit_per_month,
+        "scenarios": scenarios,
+    }

@@ -1,0 +1,501 @@
+"""Hard rules: never broken. Each rule posts its constraints and, given a finished
+rota, says why adding one more duty would break it; that second half is what turns
+an uncovered slot into a list of people and reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from solver.context import ModelContext
+from solver.problem import Person, Problem, Slot
+from solver.rules.base import HardRule
+from solver.rules.pattern import PATTERN_RULES
+
+
+def _fmt(problem: Problem, slot: Slot) -> str:
+    return f"{slot.shift} on {problem.days[slot.day].date.isoformat()}"
+
+
+class OneDutyPerDay(HardRule):
+    name = "one_duty_per_day"
+    description = "At most one duty per person per date."
+
+    def post(self, ctx: ModelContext) -> None:
+        for (pi, _day), slots in ctx.by_person_day.items():
+            if len(slots) > 1:
+                ctx.model.add_at_most_one(ctx.present[pi, si] for si in slots)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        day = problem.slots[si].day
+        for other in held:
+            if other != si and problem.slots[other].day == day:
+                return f"on {_fmt(problem, problem.slots[other])}"
+        return None
+
+
+class MinRestHours(HardRule):
+    """Duties never overlap and leave ``min_rest_hours`` between them, measured on
+    real instants so clock changes are counted right."""
+
+    name = "min_rest_hours"
+    description = "Minimum rest between the end of one duty and the start of the next."
+
+    def excludes(self, problem, person, slot):
+        for prior in problem.prior_for(person.id):
+            if self.conflicts(problem, prior, slot):
+                return f"rest after {prior.shift} on {problem.date_of(prior.day).isoformat()}"
+        return None
+
+    def conflicts(self, problem: Problem, a, b) -> bool:
+        """Whether two duties (anything with start and end) are too close."""
+        rest = timedelta(hours=problem.rules.min_rest_hours)
+        first, second = (a, b) if a.start <= b.start else (b, a)
+        return second.start < first.end + rest
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        for pi, slots in ctx.by_person.items():
+            ordered = sorted(slots, key=lambda s: problem.slots[s].start)
+            for i, si in enumerate(ordered):
+                a = problem.slots[si]
+                for sj in ordered[i + 1 :]:
+                    b = problem.slots[sj]
+                    if b.start >= a.end + timedelta(hours=problem.rules.min_rest_hours):
+                        break
+                    if a.day != b.day:  # same-day pairs are one_duty_per_day's job
+                        pair = (ctx.present[pi, si], ctx.present[pi, sj])
+                        ctx.model.add_bool_or([pair[0].Not(), pair[1].Not()])
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        for other in held:
+            o = problem.slots[other]
+            if o.day != slot.day and self.conflicts(problem, o, slot):
+                when = "after" if o.start < slot.start else "before"
+                return f"rest {when} {_fmt(problem, o)}"
+        return None
+
+
+class MaxConsecutiveDutyDays(HardRule):
+    name = "max_consecutive_duty_days"
+    description = "No more than this many duty dates in a row."
+
+    def post(self, ctx: ModelContext) -> None:
+        n = len(ctx.problem.days)
+        for pi in ctx.by_person:
+            k = self.limit(ctx.problem, pi)
+            for start in range(0, n - k):
+                window = range(start, start + k + 1)
+                ctx.model.add(ctx.duty_days(pi, window) <= k)
+            # A run already going at the start of the horizon (previous rota).
+            run = trailing_run(ctx.problem, ctx.problem.people[pi].id)
+            if run:
+                head = range(0, max(k - run, 0) + 1)
+                ctx.model.add(ctx.duty_days(pi, head) <= max(k - run, 0))
+
+    @staticmethod
+    def limit(problem: Problem, pi: int) -> int:
+        return problem.max_consecutive_days(problem.people[pi])
+
+    def blocks(self, problem, held, pi, si, occupants):
+        k = self.limit(problem, pi)
+        prior = {d.day for d in problem.prior_for(problem.people[pi].id)}
+        days = {problem.slots[s].day for s in held} | {problem.slots[si].day} | prior
+        run = longest_run_through(days, problem.slots[si].day)
+        if run > k:
+            return f"would make {run} consecutive duty days (max {k})"
+        return None
+
+
+def trailing_run(problem: Problem, person: str) -> int:
+    """Consecutive duty dates ending the day before the horizon."""
+    days = {d.day for d in problem.prior_for(person)}
+    run = 0
+    while -(run + 1) in days:
+        run += 1
+    return run
+
+
+def longest_run_through(days: Iterable[int], day: int) -> int:
+    days = set(days)
+    lo = hi = day
+    while lo - 1 in days:
+        lo -= 1
+    while hi + 1 in days:
+        hi += 1
+    return hi - lo + 1
+
+
+class DayOffAfterOnCall(HardRule):
+    name = "day_off_after_on_call"
+    description = "No day duty on the date after an on-call (further on-calls allowed)."
+
+    def applies(self, problem):
+        return problem.rules.day_off_after_on_call
+
+    def excludes(self, problem, person, slot):
+        if slot.day != 0 or problem.shift_type(slot.shift).kind != "day":
+            return None
+        for prior in problem.prior_for(person.id):
+            if prior.day == -1 and problem.shift_type(prior.shift).kind == "on_call":
+                return f"day off after on-call {prior.shift} on {problem.date_of(-1).isoformat()}"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        for (pi, day), slots in ctx.by_person_day.items():
+            on_calls = [s for s in slots if _kind(problem, s) == "on_call"]
+            following = [
+                s for s in ctx.by_person_day.get((pi, day + 1), ()) if _kind(problem, s) == "day"
+            ]
+            for a in on_calls:
+                for b in following:
+                    ctx.model.add_bool_or([ctx.present[pi, a].Not(), ctx.present[pi, b].Not()])
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        for other in held:
+            o = problem.slots[other]
+            pair = (_kind(problem, other), _kind(problem, si))
+            if pair == ("on_call", "day") and o.day == slot.day - 1:
+                return f"day off after on-call {_fmt(problem, o)}"
+            if pair == ("day", "on_call") and o.day == slot.day + 1:
+                return f"on {_fmt(problem, o)}, the day after"
+        return None
+
+
+def _kind(problem: Problem, si: int) -> str:
+    return problem.shift_type(problem.slots[si].shift).kind
+
+
+class MaxCover(HardRule):
+    name = "max_cover"
+    description = "Never more people on a slot than its maximum."
+
+    def post(self, ctx: ModelContext) -> None:
+        for si, people in ctx.by_slot.items():
+            slot = ctx.problem.slots[si]
+            if len(people) > slot.max:
+                ctx.model.add(sum(ctx.x[pi, si] for pi in people) <= slot.max)
+
+
+class NoLocumOnlyShift(HardRule):
+    name = "no_locum_only_shift"
+    description = "A shift is never staffed only by locums."
+
+    def excludes(self, problem, person, slot):
+        if person.role == "locum" and slot.max < 2:
+            return "a locum may not be alone on a single-person shift"
+        return None
+
+    def blocks(self, problem, held, pi, si, occupants):
+        if problem.people[pi].role != "locum":
+            return None
+        roles = {p.id: p.role for p in problem.people}
+        if all(roles[o] == "locum" for o in occupants):
+            return "a locum may not be the only person on a shift"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        people = ctx.problem.people
+        for si, pis in ctx.by_slot.items():
+            locums = [pi for pi in pis if people[pi].role == "locum"]
+            others = sum(ctx.x[pi, si] for pi in pis if people[pi].role != "locum")
+            for pi in locums:
+                ctx.model.add(ctx.x[pi, si] <= others)
+
+
+def _held_days(problem: Problem, held: set[int], flag: str) -> int:
+    """How many distinct dates of a kind (``closure``, ``key_day``) the person holds."""
+    return len(
+        {problem.slots[s].day for s in held if getattr(problem.days[problem.slots[s].day], flag)}
+    )
+
+
+class _ClosureCap(HardRule):
+    """At most N dates of a kind (``Day.closure`` or ``Day.key_day``) per person in
+    the closure window, less those already worked before the horizon (the window
+    runs over New Year)."""
+
+    flag = ""
+    setting = ""
+    unit = ""
+
+    def applies(self, problem):
+        return problem.rules.closure is not None and any(
+            getattr(d, self.flag) for d in problem.days
+        )
+
+    def left(self, problem: Problem, person: str) -> int:
+        cap = getattr(problem.rules.closure, self.setting)
+        done = {d.day for d in problem.prior_for(person) if getattr(d, self.flag)}
+        return max(cap - len(done), 0)
+
+    def post(self, ctx: ModelContext) -> None:
+        days = [i for i, d in enumerate(ctx.problem.days) if getattr(d, self.flag)]
+        for pi in ctx.by_person:
+            ctx.model.add(
+                ctx.duty_days(pi, days) <= self.left(ctx.problem, ctx.problem.people[pi].id)
+            )
+
+    def blocks(self, problem, held, pi, si, occupants):
+        if not getattr(problem.days[problem.slots[si].day], self.flag):
+            return None
+        if _held_days(problem, held, self.flag) >= self.left(problem, problem.people[pi].id):
+            cap = getattr(problem.rules.closure, self.setting)
+            return f"already {cap} {self.unit} in this closure"
+        return None
+
+
+class ClosureDays(_ClosureCap):
+    name = "closure_days"
+    description = "At most this many duty dates per person inside the closure window."
+    flag, setting, unit = "closure", "max_days_per_person", "closure days"
+
+
+class ChristmasKeyDays(_ClosureCap):
+    """At most N key days (25, 26 Dec, 1 Jan) each, and not the key day they worked
+    the year before."""
+
+    name = "christmas_key_days"
+    description = "At most this many closure key days each, never last year's key day again."
+    flag, setting, unit = "key_day", "max_key_days_per_person", "key days"
+
+    def excludes(self, problem, person, slot):
+        day = problem.days[slot.day]
+        if day.key_day and problem.rules.closure is not None:
+            for prev in person.previous_key_days:
+                if (prev.month, prev.day) == (day.date.month, day.date.day) and (
+                    prev.year == day.date.year - 1
+                ):
+                    return f"worked {prev.isoformat()} last year"
+        return None
+
+
+class ShadowBesideExperienced(HardRule):
+    """A trainee's shadow day is beside an AMHP warranted for long enough, and a
+    slot takes only so many shadows."""
+
+    name = "shadow_beside_experienced"
+    description = "Shadow days only beside an experienced AMHP; few shadows per slot."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        rules = problem.rules.trainees
+        for si, trainees in ctx.shadows_by_slot.items():
+            day = problem.days[problem.slots[si].day].date
+            mentors = [
+                ctx.x[pi, si]
+                for pi in ctx.by_slot.get(si, ())
+                if problem.people[pi].warranted_for(day, rules.mentor_min_months)
+                and problem.people[pi].role != "trainee"
+            ]
+            for pi in trainees:
+                ctx.model.add(ctx.y[pi, si] <= sum(mentors))
+            ctx.model.add(sum(ctx.y[pi, si] for pi in trainees) <= rules.max_shadows_per_slot)
+
+
+class NewlyWarrantedSupport(HardRule):
+    """For their first weeks the newly warranted are never alone on a shift and
+    never paired only with others as new as themselves."""
+
+    name = "newly_warranted_support"
+    description = "Newly warranted AMHPs always work beside an established colleague."
+
+    def _new(self, problem: Problem, person: Person, slot: Slot) -> bool:
+        weeks = problem.rules.trainees.newly_warranted_weeks
+        return person.newly_warranted_on(problem.days[slot.day].date, weeks)
+
+    def excludes(self, problem, person, slot):
+        if slot.max < 2 and self._new(problem, person, slot):
+            return "newly warranted: may not work a single-person shift"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        people, slots = ctx.problem.people, ctx.problem.slots
+        for si, pis in ctx.by_slot.items():
+            new = [pi for pi in pis if self._new(ctx.problem, people[pi], slots[si])]
+            if not new:
+                continue
+            established = sum(ctx.x[pi, si] for pi in pis if pi not in new)
+            for pi in new:
+                ctx.model.add(ctx.x[pi, si] <= established)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        if not self._new(problem, problem.people[pi], slot):
+            return None
+        by_id = {p.id: p for p in problem.people}
+        if all(self._new(problem, by_id[o], slot) for o in occupants):
+            return "newly warranted: no established colleague on the shift"
+        return None
+
+
+class DocumentationTime(HardRule):
+    """After the last day of a hub block, the next working morning holds
+    documentation time; no duty may overlap it. Only a first day back after days
+    away can clash (the day straight after a block is off by definition)."""
+
+    name = "documentation_time"
+    description = "Documentation time after a hub block is never double-booked."
+
+    def applies(self, problem):
+        return any(s.documentation for s in problem.shift_types)
+
+    def post(self, ctx: ModelContext) -> None:
+        for pi, day, first_back in self._clashes(ctx.problem, ctx.by_person):
+            hub = sum(
+                ctx.present[pi, s]
+                for s in ctx.by_person_day.get((pi, day), ())
+                if ctx.problem.shift_type(ctx.problem.slots[s].shift).documentation
+            )
+            for t in first_back:
+                ctx.model.add(hub + ctx.present[pi, t] <= 1)
+
+    def _clashes(self, problem: Problem, by_person):
+        """(person, block-end day, slots on their next working day overlapping the window)."""
+        n = len(problem.days)
+        for pi, slots in by_person.items():
+            person = problem.people[pi]
+            days = {problem.slots[s].day for s in slots}
+            for d in sorted(days):
+                e = next_working_day(person, d, n)
+                window = problem.days[e].documentation if e is not None else None
+                if e is None or e == d + 1 or window is None:
+                    continue
+                first_back = [
+                    s
+                    for s in slots
+                    if problem.slots[s].day == e
+                    and problem.slots[s].start < window[1]
+                    and window[0] < problem.slots[s].end
+                ]
+                if first_back:
+                    yield pi, d, first_back
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        person = problem.people[pi]
+        for other in held:
+            o = problem.slots[other]
+            if not problem.shift_type(o.shift).documentation:
+                continue
+            e = next_working_day(person, o.day, len(problem.days))
+            window = problem.days[e].documentation if e is not None else None
+            if (
+                e == slot.day
+                and e != o.day + 1
+                and window
+                and slot.start < window[1]
+                and window[0] < slot.end
+            ):
+                return f"documentation time after {_fmt(problem, o)}"
+        return None
+
+
+def next_working_day(person: Person, day: int, n_days: int) -> int | None:
+    """The person's first date after ``day`` that is not marked unavailable."""
+    for e in range(day + 1, n_days):
+        if e not in person.unavailable:
+            return e
+    return None
+
+
+class _PerMonthCap(HardRule):
+    """At most N counted dates of a kind per person per calendar month."""
+
+    setting = ""
+
+    def cap(self, problem: Problem) -> int | None:
+        return getattr(problem.rules, self.setting)
+
+    def counts(self, problem: Problem, slot: Slot) -> bool:
+        raise NotImplementedError
+
+    def applies(self, problem):
+        return self.cap(problem) is not None
+
+    def post(self, ctx: ModelContext) -> None:
+        problem, cap = ctx.problem, self.cap(ctx.problem)
+        for pi, slots in ctx.by_person.items():
+            months: dict[tuple[int, int], list] = {}
+            for si in slots:
+                if self.counts(problem, problem.slots[si]):
+                    month = problem.month_of(problem.slots[si].day)
+                    months.setdefault(month, []).append(ctx.present[pi, si])
+            for month_vars in months.values():
+                if len(month_vars) > cap:
+                    ctx.model.add(sum(month_vars) <= cap)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        if not self.counts(problem, slot):
+            return None
+        month = problem.month_of(slot.day)
+        same = [
+            s
+            for s in held
+            if self.counts(problem, problem.slots[s])
+            and problem.month_of(problem.slots[s].day) == month
+        ]
+        cap = self.cap(problem)
+        if len(same) >= cap:
+            return f"already {cap} {self.unit} this month"
+        return None
+
+
+class MaxOnCallsPerMonth(_PerMonthCap):
+    name = "max_on_calls_per_month"
+    description = "At most this many on-call shifts per person per month."
+    setting = "max_on_calls_per_month"
+    unit = "on-calls"
+
+    def counts(self, problem, slot):
+        return problem.shift_type(slot.shift).kind == "on_call"
+
+
+class MaxWeekendDaysPerMonth(_PerMonthCap):
+    name = "max_weekend_days_per_month"
+    description = "At most this many weekend duty days per person per month."
+    setting = "max_weekend_days_per_month"
+    unit = "weekend days"
+
+    def counts(self, problem, slot):
+        return problem.days[slot.day].weekend
+
+
+class FixedCells(HardRule):
+    name = "fixed_cells"
+    description = "Cells fixed by the lead practitioner stay as fixed."
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
+        for cell in problem.fixed:
+            key = (index[cell.person], slot_index.get((cell.day, cell.shift), -1))
+            if key not in ctx.present:
+                # The builder validates fixed cells; reaching here is a programming error.
+                raise ValueError(f"fixed cell {cell} is not a possible assignment")
+            ctx.model.add(ctx.present[key] == 1)
+
+
+HARD_RULES: tuple[HardRule, ...] = (
+    OneDutyPerDay(),
+    MinRestHours(),
+    MaxConsecutiveDutyDays(),
+    DayOffAfterOnCall(),
+    MaxCover(),
+    NoLocumOnlyShift(),
+    ClosureDays(),
+    ChristmasKeyDays(),
+    ShadowBesideExperienced(),
+    NewlyWarrantedSupport(),
+    DocumentationTime(),
+    MaxOnCallsPerMonth(),
+    MaxWeekendDaysPerMonth(),
+    *PATTERN_RULES,
+    FixedCells(),
+)

@@ -1,0 +1,128 @@
+"""Every mistake in a service file names the file, the line and the field path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from amhp.service.file import ServiceFileError, parse_service
+from tests.support.samples import MINIMAL_SERVICE
+
+CASES = [
+    # (description, old text, new text, expected path, expected line, words in message)
+    (
+        "fte above 1",
+        "role: amhp, fte: 0.8",
+        "role: amhp, fte: 1.5",
+        "practitioners[1].fte",
+        13,
+        "less than or equal to 1",
+    ),
+    (
+        "unknown shift type",
+        "role: amhp, shift_types: [HUB]",
+        "role: amhp, shift_types: [HUB, X]",
+        "practitioners[2].shift_types[1]",
+        14,
+        "unknown shift type 'X'",
+    ),
+    ("leave ends first", "end: 2026-11-13", "end: 2026-11-01", "leave[0]", 17, "before"),
+    ("min above target", "min: 2, target: 2", "min: 3, target: 2", "cover[0]", 9, "min <= target"),
+    (
+        "misspelt rule",
+        "areas: [north]",
+        "areas: [north]\nrules: {min_rest_hour: 11}",
+        "rules.min_rest_hour",
+        5,
+        "unknown field",
+    ),
+    (
+        "bad clock",
+        'start: "17:00", end: "23:00"',
+        'start: "25:00", end: "23:00"',
+        "shift_types[1].start",
+        7,
+        "hour must be in 0..23",
+    ),
+    (
+        "unknown zone",
+        "name: Mini AMHP Service",
+        "name: Mini\n  timezone: Mars/Olympus",
+        "service.timezone",
+        4,
+        "unknown time zone",
+    ),
+    ("duplicate id", "{id: a4,", "{id: a3,", "practitioners[3].id", 15, "duplicate id 'a3'"),
+    (
+        "leave for nobody",
+        "{person: a2, kind",
+        "{person: zz, kind",
+        "leave[0].person",
+        17,
+        "unknown practitioner 'zz'",
+    ),
+    ("bad role", "role: lead", "role: boss", "practitioners[0].role", 12, "amhp"),
+    (
+        "trainee without date",
+        "name: Cat, role: amhp",
+        "name: Cat, role: trainee",
+        "practitioners[2]",
+        14,
+        "warranted_from",
+    ),
+    ("missing section", "cover:\n", "kover:\n", "cover", None, "required"),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "line", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_invalid_service_names_field_and_line(old, new, path, line, words):
+    assert old in MINIMAL_SERVICE
+    text = MINIMAL_SERVICE.replace(old, new, 1)
+    with pytest.raises(ServiceFileError) as info:
+        parse_service(text, "svc.yaml")
+    match = [e for e in info.value.errors if e.path == path]
+    assert match, f"no error at {path}: {info.value}"
+    assert words in match[0].message
+    if line is not None:
+        assert match[0].line == line
+        assert f"svc.yaml:{line}: {path}: " in str(info.value)
+
+
+def test_invalid_yaml_reports_line():
+    with pytest.raises(ServiceFileError) as info:
+        parse_service(MINIMAL_SERVICE + "  - [unclosed\n", "svc.yaml")
+    assert info.value.errors[0].line is not None
+    assert "not valid YAML" in str(info.value)
+
+
+def test_valid_sample_parses():
+    service = parse_service(MINIMAL_SERVICE)
+    assert [p.id for p in service.practitioners] == ["a1", "a2", "a3", "a4"]
+    assert service.shift_types[1].crosses_midnight is False
+    assert service.rules.min_rest_hours == 11  # DOMAIN default
+
+
+def test_cli_validate_exit_code_and_message(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL_SERVICE.replace("fte: 0.8", "fte: 0"), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "amhp.cli", "validate", str(bad)], capture_output=True, text=True
+    )
+    assert run.returncode == 2
+    assert f"{bad}:13: practitioners[1].fte: " in run.stderr
+    good = tmp_path / "good.yaml"
+    good.write_text(MINIMAL_SERVICE, encoding="utf-8")
+    ok = subprocess.run(
+        [sys.executable, "-m", "amhp.cli", "validate", str(good)], capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_openapi_example_service_is_valid():
+    from amhp.service.model import EXAMPLE_SERVICE, ServiceDefinition
+
+    assert ServiceDefinition.model_validate(EXAMPLE_SERVICE).service.id == "mini"

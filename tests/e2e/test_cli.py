@@ -1,0 +1,148 @@
+"""Import -> solve -> export through the real CLI, a real SQLite file and the real
+solver; the export is checked by the independent spec checker."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlmodel import Session, create_engine, select
+
+from amhp.store.tables import AssignmentRow, PractitionerRow, RotaVersion
+from tests.support.paths import ROOT
+from tests.support.spec_checker import check_rota
+
+FIXTURE = ROOT / "fixtures" / "warwickshire.yaml"
+
+
+def amhp(*args: str, db: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "AMHP_DATABASE_URL": db}
+    return subprocess.run(
+        [sys.executable, "-m", "amhp.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'rota.db'}"
+
+
+@pytest.fixture(scope="module")
+def november(db, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("out") / "r.json"
+    run = amhp(
+        "solve",
+        str(FIXTURE),
+        "--month",
+        "2026-11",
+        "--time-limit",
+        "20",
+        "--out",
+        str(out),
+        "--quiet",
+        db=db,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(out.read_text())
+
+
+def test_november_export_passes_every_spec_check(november):
+    assert november["format"] == "amhp-rota/1"
+    assert november["status"] in ("optimal", "feasible")
+    assert check_rota(november) == []
+    # Every weekday hub slot carries the fixture's cover levels.
+    hub = [s for s in november["slots"] if s["shift"] == "HUB" and s["date"] == "2026-11-02"]
+    assert (hub[0]["min"], hub[0]["target"], hub[0]["max"]) == (3, 4, 5)
+    # The fixed cell is kept.
+    assert "lp01" in hub[0]["assigned"]
+
+
+def test_rota_is_stored_as_a_draft_with_its_assignments(db, november):
+    engine = create_engine(db)
+    with Session(engine) as session:
+        rota = session.exec(select(RotaVersion).where(RotaVersion.month == "2026-11")).one()
+        assert rota.state == "draft"
+        rows = session.exec(select(AssignmentRow).where(AssignmentRow.rota_id == rota.id)).all()
+        assigned = [r for r in rows if r.kind == "assigned"]
+        shadows = [r for r in rows if r.kind == "shadow"]
+        assert len(assigned) == sum(len(s["assigned"]) for s in november["slots"])
+        assert len(shadows) == sum(len(s["shadows"]) for s in november["slots"])
+        assert session.exec(select(PractitionerRow)).all()
+
+
+def test_december_closure_export_passes(db, tmp_path):
+    out = tmp_path / "dec.json"
+    run = amhp(
+        "solve",
+        "warwickshire",
+        "--month",
+        "2026-12",
+        "--time-limit",
+        "20",
+        "--out",
+        str(out),
+        "--quiet",
+        db=db,
+    )
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(out.read_text())
+    assert doc["rules"]["closure"] == {
+        "start": "2026-12-24",
+        "end": "2027-01-01",
+        "key_days": ["2026-12-25", "2026-12-26", "2027-01-01"],
+        "max_days_per_person": 2,
+        "max_key_days_per_person": 1,
+    }
+    assert check_rota(doc) == []
+    # lp02 worked 25 Dec 2025, so is never rostered on 25 Dec 2026.
+    xmas = [s for s in doc["slots"] if s["date"] == "2026-12-25"]
+    assert all("lp02" not in s["assigned"] for s in xmas)
+    # Locum contract ends 18 Dec: duty before, none after, and its cost reported.
+    locum_dates = [s["date"] for s in doc["slots"] if "lc01" in s["assigned"]]
+    assert locum_dates and max(locum_dates) <= "2026-12-18"
+    assert doc["costs"]["locum_days"] == len(locum_dates)
+    assert doc["costs"]["locum_cost"] == 420 * len(locum_dates)
+    # tr02 is warranted on 7 Dec: shadow days before, counted duty from then on.
+    shadowed = [s["date"] for s in doc["slots"] if "tr02" in s["shadows"]]
+    counted = [s["date"] for s in doc["slots"] if "tr02" in s["assigned"]]
+    assert shadowed and max(shadowed) < "2026-12-07"
+    assert counted and min(counted) >= "2026-12-07"
+    # Documentation time follows hub blocks; rest days follow on-calls.
+    kinds = {r["kind"] for r in doc["recovery"]}
+    assert kinds == {"documentation", "rest_day"}
+    assert all(r["start"] < r["end"] for r in doc["recovery"])
+
+
+def test_csv_export(db, tmp_path):
+    out = tmp_path / "r.csv"
+    run = amhp(
+        "solve",
+        "warwickshire",
+        "--month",
+        "2026-11",
+        "--time-limit",
+        "10",
+        "--out",
+        str(out),
+        "--quiet",
+        db=db,
+    )
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.reader(out.open()))
+    assert rows[0][:3] == ["id", "name", "role"] and rows[0][3] == "2026-11-01"
+    assert len(rows) == 1 + 30
+    for row in rows[1:]:
+        # Shadow days are marked ~CODE and are not duty days.
+        assert int(row[-1]) == sum(1 for cell in row[3:-1] if cell and not cell.startswith("~"))
+
+
+def test_bad_month_and_unknown_service_fail_cleanly(db):
+    bad = amhp("solve", "warwickshire", "--month", "2026-13", db=db)
+    assert bad.returncode == 2 and "--month" in bad.stderr
+    missing = amhp("solve", "nowhere", "--month", "2026-11", db=db)
+    assert missing.returncode == 1 and "no service 'nowhere'" in missing.stderr
+    assert "Traceback" not in bad.stderr + missing.stderr
