@@ -18,7 +18,6 @@ from ortools.sat.python import cp_model
 
 import solver
 from benchmarks.curtois import DATA, parse, to_problem
-from solver.construct import group_problem
 
 
 def main() -> None:
@@ -31,7 +30,7 @@ def main() -> None:
     problem = to_problem(parse(DATA / f"Instance{args.instance}.txt"))
     for size in (int(x) for x in args.sizes.split(",")):
         started = time.monotonic()
-        ctx = solver.build_model(group_problem(problem, problem.people[:size], Counter()))
+        ctx = solver.build_model(solver.group_problem(problem, problem.people[:size], Counter()))
         built = time.monotonic() - started
         engine = cp_model.CpSolver()
         engine.parameters.num_workers = args.workers

@@ -1,15 +1,18 @@
 """CP-SAT rota model: a plain :class:`Problem` in, a plain :class:`Solution` out.
 
 This package imports nothing else of the project, so it can be tested, benchmarked
-and reused alone.
+and reused alone. The names below are its public face: code outside ``solver/``
+imports only these (a test checks it).
 """
 
+from solver.construct import group_problem
 from solver.context import does_shift, exclusion_reason
 from solver.explain import fixed_cell_conflicts
 from solver.problem import (
     Closure,
     Day,
     FixedCell,
+    History,
     Person,
     PriorDuty,
     Problem,
@@ -23,10 +26,12 @@ from solver.problem import (
     Weights,
     WorkLimits,
 )
+from solver.recovery import recovery_periods
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES
-from solver.solution import Gap, Penalty, Progress, Solution
+from solver.solution import Gap, Penalty, Progress, Recovery, Solution, SolveStatus
 from solver.solve import SolveParams, build_model, solve
+from solver.workload import full_time_days, total_load
 
 __all__ = [
     "HARD_RULES",
@@ -35,12 +40,14 @@ __all__ = [
     "Day",
     "FixedCell",
     "Gap",
+    "History",
     "Penalty",
     "Person",
     "PriorDuty",
     "Problem",
     "ProblemError",
     "Progress",
+    "Recovery",
     "Request",
     "Requirement",
     "Rules",
@@ -48,6 +55,7 @@ __all__ = [
     "Slot",
     "Solution",
     "SolveParams",
+    "SolveStatus",
     "Trainees",
     "Weights",
     "WorkLimits",
@@ -55,5 +63,9 @@ __all__ = [
     "does_shift",
     "exclusion_reason",
     "fixed_cell_conflicts",
+    "full_time_days",
+    "group_problem",
+    "recovery_periods",
     "solve",
+    "total_load",
 ]

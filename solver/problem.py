@@ -113,6 +113,25 @@ class WorkLimits:
 
 
 @dataclass(frozen=True)
+class History:
+    """What a person did in earlier periods, carried into this one: counts that
+    fairness evens out, and last closure's key days (not given again)."""
+
+    weekends: float = 0
+    bank_holidays: float = 0
+    nights: float = 0
+    closure_days: float = 0
+    key_days: frozenset[date] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_days", frozenset(self.key_days))
+
+    def done(self, *kinds: str) -> float:
+        """The sum of the named counts (fairness rules name the kinds they even out)."""
+        return sum(getattr(self, k) for k in kinds)
+
+
+@dataclass(frozen=True)
 class Person:
     """A practitioner as the solver sees them.
 
@@ -130,9 +149,7 @@ class Person:
     unavailable: dict[int, str] = field(default_factory=dict)
     # Fraction of a full-time post the weighted caseload takes (workload model).
     caseload_share: float = 0.0
-    history: dict[str, float] = field(default_factory=dict)
-    # Key days worked in earlier closures: the same key day is not given next year.
-    previous_key_days: frozenset[date] = frozenset()
+    history: History = field(default_factory=History)
     day_rate: float | None = None
     locum_kind: str | None = None  # "contracted" (paid anyway) or "sessional" (per day)
     limits: WorkLimits = field(default_factory=WorkLimits)

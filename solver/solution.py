@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"  # proven best under every rule
+    FEASIBLE = "feasible"  # a rota, not proven best
+    INFEASIBLE = "infeasible"  # contradictory hard input (fixed cells)
+    UNKNOWN = "unknown"  # no rota within the limits
+
+    @property
+    def found(self) -> bool:
+        """Whether there is a rota to read."""
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -36,7 +50,7 @@ class Progress:
 
 @dataclass(frozen=True)
 class Solution:
-    status: str  # "optimal", "feasible", or "unknown" when no rota was found in time
+    status: SolveStatus
     objective: float
     bound: float
     wall_time: float
@@ -62,14 +76,15 @@ class Solution:
             out[slot].append(person)
         return out
 
-    def by_person(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = defaultdict(list)
-        for person, slot in self.assignments:
-            out[person].append(slot)
-        return out
 
-    def penalty_totals(self) -> dict[str, int]:
-        totals: dict[str, int] = defaultdict(int)
-        for p in self.penalties:
-            totals[p.rule] += p.cost
-        return dict(totals)
+@dataclass(frozen=True)
+class Recovery:
+    """Time off duty that a hard rule keeps free after a duty, for the calendar:
+    ``kind`` and ``rule`` come from the rule that keeps it."""
+
+    person: str
+    kind: str  # "documentation" or "rest_day"
+    rule: str
+    day: int  # the date it falls on
+    after: int  # slot index of the duty it follows
+    window: tuple[datetime, datetime] | None = None  # real instants, where the rule fixes them

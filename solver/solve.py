@@ -16,7 +16,7 @@ from solver.explain import gap_reasons
 from solver.problem import Problem
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES, CoverMinimum
-from solver.solution import Gap, Penalty, Progress, Solution
+from solver.solution import Gap, Penalty, Progress, Solution, SolveStatus
 
 # Seconds granted beyond the time limit to find a first rota when none was found.
 FIRST_ROTA_GRACE = 60.0
@@ -138,7 +138,7 @@ def solve(
     }
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Only contradictory hard input (fixed cells) or a tiny time limit lands here.
-        name = "infeasible" if code == cp_model.INFEASIBLE else "unknown"
+        name = SolveStatus.INFEASIBLE if code == cp_model.INFEASIBLE else SolveStatus.UNKNOWN
         return Solution(name, float("nan"), solver.best_objective_bound, wall, stats=stats)
     cover_proven = params.cover_first and cover_proven
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
@@ -293,7 +293,7 @@ def _read_solution(
         if len(on_slot.get(si, ())) < slot.min
     )
     return Solution(
-        status="optimal" if optimal else "feasible",
+        status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         objective=solver.objective_value,
         bound=bound,
         wall_time=wall,

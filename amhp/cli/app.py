@@ -213,7 +213,8 @@ def workload(
     time_limit: float = typer.Option(30.0, min=0.1),
 ) -> None:
     """Compare the caseload-weighted rota with a flat one that ignores caseloads."""
-    from amhp.rota.workload_compare import compare_flat_and_weighted, print_comparison
+    from amhp.cli.display import print_comparison
+    from amhp.rota.workload_compare import compare_flat_and_weighted
 
     definition = _definition(service)
     params = solver.SolveParams(time_limit=time_limit)

@@ -8,6 +8,8 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
+from amhp.rota import workload_compare
+
 SHIFT_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan")
 
 
@@ -112,3 +114,37 @@ def explain(console: Console, export: dict, person: str | None, day: str | None)
         for rec in export.get("recovery", []):
             if rec["person"] == person and (day is None or rec["start"].startswith(day)):
                 console.print(f"    {rec['kind']}: {rec['start']} to {rec['end']}")
+
+
+def print_comparison(console: Console, c: workload_compare.Comparison) -> None:
+    table = Table(title=f"Total load per FTE, {c.month}: caseload-weighted vs flat rota")
+    for col in (
+        "person",
+        "caseload pts",
+        "days weighted",
+        "days flat",
+        "load weighted",
+        "load flat",
+        "protection",
+        "cap",
+    ):
+        table.add_column(col, justify="right")
+    for pid, w in c.weighted.items():
+        if w.caseload_points is None:
+            continue
+        f = c.flat[pid]
+        table.add_row(
+            pid,
+            f"{w.caseload_points:.1f}",
+            str(w.duty_days),
+            str(f.duty_days),
+            f"{w.total_load:.3f}",
+            f"{f.total_load:.3f}",
+            f"{w.caseload_protection:.0%}",
+            f"{w.caseload_cap}",
+        )
+    console.print(table)
+    console.print(
+        f"load spread (max - min): weighted {c.weighted_spread:.3f} ({c.weighted_status}), "
+        f"flat {c.flat_spread:.3f} ({c.flat_status})"
+    )

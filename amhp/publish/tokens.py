@@ -14,29 +14,18 @@ import hashlib
 import hmac
 import os
 import secrets
-from pathlib import Path
 
 from sqlmodel import Session, select
 
-from amhp.store.db import database_url
+from amhp.core.settings import settings
 from amhp.store.tables import FeedToken, utcnow
 
 
-def _key_file() -> Path:
-    explicit = os.environ.get("AMHP_SECRET_FILE")
-    if explicit:
-        return Path(explicit)
-    url = database_url()
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url.removeprefix("sqlite:///")).with_name("amhp-secret.key")
-    return Path("amhp-secret.key")
-
-
 def secret_key() -> bytes:
-    env = os.environ.get("AMHP_SECRET_KEY")
-    if env:
-        return env.encode()
-    path = _key_file()
+    config = settings()
+    if config.secret_key is not None:
+        return config.secret_key.get_secret_value().encode()
+    path = config.key_file
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -7,7 +7,7 @@ dates with the human reason the gap explanations will quote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -116,7 +116,6 @@ def unavailability(
 
 
 def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> solver.Person:
-    h = p.history
     return solver.Person(
         id=p.id,
         name=p.name,
@@ -126,8 +125,7 @@ def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> so
         shift_types=frozenset(p.shift_types),
         warranted_from=p.warranted_from,
         unavailable=unavailability(service, p, days),
-        history={"weekends": h.weekends, "nights": h.nights, "bank_holidays": h.bank_holidays},
-        previous_key_days=frozenset(h.key_days),
+        history=by_name(solver.History, p.history),
         day_rate=p.contract.day_rate if p.contract else None,
         locum_kind=p.contract.kind if p.role == "locum" and p.contract else None,
         caseload_share=caseload_share(service, p),
@@ -141,27 +139,42 @@ def caseload_share(service: ServiceDefinition, p: Practitioner) -> float:
     return p.caseload.points / service.rules.workload.full_caseload_points
 
 
+# Solver settings that a service file does not set, and why.
+SOLVER_ONLY = {
+    "forbidden_successions": "general rostering (Curtois benchmarks); AMHP services use rest",
+    "balance_caseload": "set under rules.workload",
+}
+# Service settings the builder turns into days, windows or reports instead.
+SERVICE_ONLY = {
+    "documentation": "the documentation window of each day (Day.documentation)",
+    "workload": "the workload model's report; balance_caseload is passed on",
+    "currency": "locum costs in the export",
+    "start": "the closure window (Day.closure)",
+    "end": "the closure window (Day.closure)",
+    "key_days": "the key days of the window (Day.key_day)",
+}
+
+
+def by_name(cls, source, **given):
+    """A solver dataclass from the same-named settings of ``source``: a setting on
+    one side only is named in SOLVER_ONLY/SERVICE_ONLY (a test checks both ways)."""
+    values = {
+        f.name: getattr(source, f.name)
+        for f in fields(cls)
+        if f.name not in given and f.name not in SOLVER_ONLY
+    }
+    return cls(**values, **given)
+
+
 def _rules(service: ServiceDefinition) -> solver.Rules:
     r = service.rules
-    t = r.trainees
-    return solver.Rules(
-        trainees=solver.Trainees(
-            t.shadow_days_per_month,
-            t.mentor_min_months,
-            t.newly_warranted_weeks,
-            t.max_shadows_per_slot,
-        ),
-        max_on_calls_per_month=r.max_on_calls_per_month,
-        max_weekend_days_per_month=r.max_weekend_days_per_month,
-        preferred_block_days=r.preferred_block_days,
+    return by_name(
+        solver.Rules,
+        r,
+        closure=by_name(solver.Closure, r.closure) if r.closure else None,
+        trainees=by_name(solver.Trainees, r.trainees),
+        weights=by_name(solver.Weights, r.weights),
         balance_caseload=r.workload.balance_caseload,
-        min_rest_hours=r.min_rest_hours,
-        max_consecutive_duty_days=r.max_consecutive_duty_days,
-        day_off_after_on_call=r.day_off_after_on_call,
-        closure=solver.Closure(r.closure.max_days_per_person, r.closure.max_key_days_per_person)
-        if r.closure
-        else None,
-        weights=solver.Weights(**r.weights.model_dump()),
     )
 
 

@@ -16,7 +16,6 @@ from amhp.rota.build import BuiltProblem
 from amhp.rota.recovery import recovery_periods
 from amhp.rota.workload import load_spread, person_loads
 from amhp.service.calendar import closure_key_days, closure_window
-from solver.workload import full_time_days
 
 FORMAT = "amhp-rota/1"
 
@@ -147,7 +146,7 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
         "costs": locum_costs(service, problem, solution),
         "workload": {
             "model": "caseload-share + weighted-duty / full-time-days, per FTE",
-            "full_time_days": full_time_days(problem),
+            "full_time_days": solver.full_time_days(problem),
             "agreed_protection": service.rules.workload.agreed_protection,
             "full_caseload_points": service.rules.workload.full_caseload_points,
             "load_spread": load_spread(loads),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import solver
 from amhp.service.model import ServiceDefinition
-from solver.workload import full_time_days, total_load
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class PersonLoad:
 def person_loads(
     service: ServiceDefinition, problem: solver.Problem, solution: solver.Solution
 ) -> dict[str, PersonLoad]:
-    ft_days = full_time_days(problem)
+    ft_days = solver.full_time_days(problem)
     settings = service.rules.workload
     weighted: dict[str, float] = {}
     dates: dict[str, set[int]] = {}
@@ -50,7 +49,7 @@ def person_loads(
             weighted_duty_days=round(w, 3),
             available_days=len(problem.days) - len(person.unavailable),
             caseload_points=p.caseload.points if p.caseload else None,
-            total_load=round(total_load(person, w, ft_days), 4),
+            total_load=round(solver.total_load(person, w, ft_days), 4),
             caseload_protection=round(protection, 4),
             caseload_cap=cap,
             rostered=person.counts_on(problem.days[-1].date),

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import Console
-from rich.table import Table
-
 import solver
+from amhp.rota.month import solve_month
 from amhp.rota.workload import PersonLoad, load_spread, person_loads
-from amhp.runs import operations
 from amhp.service.model import ServiceDefinition
 
 
@@ -42,7 +39,7 @@ def compare_flat_and_weighted(
 ) -> Comparison:
     results = {}
     for name, service in (("weighted", definition), ("flat", without_balancing(definition))):
-        r = operations.generate_rota(service, month, params, store=False)
+        r = solve_month(service, month, params=params)
         results[name] = (person_loads(service, r.built.problem, r.solution), r.solution.status)
     return Comparison(
         month,
@@ -50,38 +47,4 @@ def compare_flat_and_weighted(
         results["flat"][0],
         results["weighted"][1],
         results["flat"][1],
-    )
-
-
-def print_comparison(console: Console, c: Comparison) -> None:
-    table = Table(title=f"Total load per FTE, {c.month}: caseload-weighted vs flat rota")
-    for col in (
-        "person",
-        "caseload pts",
-        "days weighted",
-        "days flat",
-        "load weighted",
-        "load flat",
-        "protection",
-        "cap",
-    ):
-        table.add_column(col, justify="right")
-    for pid, w in c.weighted.items():
-        if w.caseload_points is None:
-            continue
-        f = c.flat[pid]
-        table.add_row(
-            pid,
-            f"{w.caseload_points:.1f}",
-            str(w.duty_days),
-            str(f.duty_days),
-            f"{w.total_load:.3f}",
-            f"{f.total_load:.3f}",
-            f"{w.caseload_protection:.0%}",
-            f"{w.caseload_cap}",
-        )
-    console.print(table)
-    console.print(
-        f"load spread (max - min): weighted {c.weighted_spread:.3f} ({c.weighted_status}), "
-        f"flat {c.flat_spread:.3f} ({c.flat_status})"
     )

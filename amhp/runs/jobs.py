@@ -6,11 +6,11 @@ left "running": interrupted jobs are marked failed and queued ones are run again
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
 import solver
+from amhp.core.settings import settings
 from amhp.runs import operations
 from amhp.runs.state import StoppablePool, recover_rows, update_row
 from amhp.store.db import transaction
@@ -20,7 +20,7 @@ PROGRESS_EVERY_S = 1.0
 
 
 def max_concurrent_solves() -> int:
-    return max(1, int(os.environ.get("AMHP_MAX_SOLVES", "1")))
+    return settings().max_solves
 
 
 class JobRunner:

@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import solver
-from amhp.rota.build import BuiltProblem, build_problem
-from amhp.rota.carry_in import prior_duties
-from amhp.rota.export import to_export
-from amhp.service.calendar import Period
+from amhp.rota.month import SolvedMonth, solve_month
 from amhp.service.file import load_service as read_service_file
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
@@ -42,11 +39,8 @@ def load_service(service_id: str) -> ServiceDefinition:
 
 
 @dataclass(frozen=True)
-class GeneratedRota:
-    built: BuiltProblem
-    solution: solver.Solution
-    export: dict
-    version_id: int | None
+class GeneratedRota(SolvedMonth):
+    version_id: int | None = None
 
 
 def generate_rota(
@@ -59,18 +53,17 @@ def generate_rota(
 ) -> GeneratedRota:
     """Solve one month and (by default) store the result as a draft rota version.
     A stored service's previous month carries in (rest, runs, closure caps)."""
-    period = Period.month(month)
-    prior: tuple[solver.PriorDuty, ...] = ()
+    before = None
     if store:
         with transaction() as session:
-            before = repository.rota_before(session, definition.service.id, month)
-            prior = prior_duties(definition, period.start, before.export if before else None)
-    built = build_problem(definition, period, prior)
-    solution = solver.solve(built.problem, params, on_progress, stop)
-    export = to_export(built, solution)
+            row = repository.rota_before(session, definition.service.id, month)
+            before = row.export if row else None
+    solved = solve_month(definition, month, before, params, on_progress, stop)
     version_id = None
     cancelled = stop is not None and stop.is_set()
-    if store and not cancelled and solution.status in ("optimal", "feasible"):
+    if store and not cancelled and solved.solution.status.found:
         with transaction() as session:
-            version_id = repository.save_rota(session, definition.service.id, month, export).id
-    return GeneratedRota(built, solution, export, version_id)
+            version_id = repository.save_rota(
+                session, definition.service.id, month, solved.export
+            ).id
+    return GeneratedRota(solved.built, solved.solution, solved.export, version_id)

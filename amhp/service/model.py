@@ -11,6 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+import solver
+
+# Rule defaults are the solver's (DOMAIN.md's numbers), written once there.
+_RULES = solver.Rules()
+_WEIGHTS = solver.Weights()
+_TRAINEES = solver.Trainees()
+_CLOSURE = solver.Closure()
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Role = Literal["amhp", "lead", "manager", "locum", "trainee"]
@@ -128,18 +136,21 @@ class CoverRule(Strict):
 
 
 class WeightSettings(Strict):
-    cover_minimum: int = Field(default=10_000, ge=0)
-    composition: int = Field(default=5_000, ge=0)
-    cover_target: int = Field(default=200, ge=0)
-    duty_fairness: int = Field(default=200, ge=0)
-    weekend_fairness: int = Field(default=100, ge=0)
-    night_fairness: int = Field(default=100, ge=0)
-    isolated_duty_day: int = Field(default=40, ge=0)
-    short_block: int = Field(default=10, ge=0)
-    bank_holiday_fairness: int = Field(default=100, ge=0)
-    shadow_days: int = Field(default=150, ge=0)
-    sessional_locum: int = Field(default=1_000, ge=0)
-    requests: int = Field(default=1, ge=0)
+    """Cost per unit of each soft rule (the solver's ``Weights``, by name)."""
+
+    cover_minimum: int = Field(default=_WEIGHTS.cover_minimum, ge=0)
+    composition: int = Field(default=_WEIGHTS.composition, ge=0)
+    cover_target: int = Field(default=_WEIGHTS.cover_target, ge=0)
+    duty_fairness: int = Field(default=_WEIGHTS.duty_fairness, ge=0)
+    weekend_fairness: int = Field(default=_WEIGHTS.weekend_fairness, ge=0)
+    night_fairness: int = Field(default=_WEIGHTS.night_fairness, ge=0)
+    isolated_duty_day: int = Field(default=_WEIGHTS.isolated_duty_day, ge=0)
+    short_block: int = Field(default=_WEIGHTS.short_block, ge=0)
+    bank_holiday_fairness: int = Field(default=_WEIGHTS.bank_holiday_fairness, ge=0)
+    shadow_days: int = Field(default=_WEIGHTS.shadow_days, ge=0)
+    sessional_locum: int = Field(default=_WEIGHTS.sessional_locum, ge=0)
+    requests: int = Field(default=_WEIGHTS.requests, ge=0)
+    cover_over: int = Field(default=_WEIGHTS.cover_over, ge=0)
 
 
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
@@ -151,15 +162,15 @@ class ClosureSettings(Strict):
     start: MonthDay = "12-24"
     end: MonthDay = "01-01"
     key_days: list[MonthDay] = Field(default_factory=lambda: ["12-25", "12-26", "01-01"])
-    max_days_per_person: int = Field(default=2, ge=0)
-    max_key_days_per_person: int = Field(default=1, ge=0)
+    max_days_per_person: int = Field(default=_CLOSURE.max_days_per_person, ge=0)
+    max_key_days_per_person: int = Field(default=_CLOSURE.max_key_days_per_person, ge=0)
 
 
 class TraineeSettings(Strict):
-    shadow_days_per_month: int = Field(default=4, ge=0, le=31)
-    mentor_min_months: int = Field(default=12, ge=0)
-    newly_warranted_weeks: int = Field(default=8, ge=0)
-    max_shadows_per_slot: int = Field(default=1, ge=0)
+    shadow_days_per_month: int = Field(default=_TRAINEES.shadow_days_per_month, ge=0, le=31)
+    mentor_min_months: int = Field(default=_TRAINEES.mentor_min_months, ge=0)
+    newly_warranted_weeks: int = Field(default=_TRAINEES.newly_warranted_weeks, ge=0)
+    max_shadows_per_slot: int = Field(default=_TRAINEES.max_shadows_per_slot, ge=0)
 
 
 class DocumentationSettings(Strict):
@@ -176,17 +187,17 @@ class WorkloadSettings(Strict):
 
     full_caseload_points: float = Field(default=30.0, gt=0)
     agreed_protection: float = Field(default=0.25, ge=0, lt=1)
-    balance_caseload: bool = True
+    balance_caseload: bool = _RULES.balance_caseload
 
 
 class RuleSettings(Strict):
-    min_rest_hours: float = Field(default=11, ge=0, le=48)
-    max_consecutive_duty_days: int = Field(default=3, ge=1, le=14)
-    day_off_after_on_call: bool = True
+    min_rest_hours: float = Field(default=_RULES.min_rest_hours, ge=0, le=48)
+    max_consecutive_duty_days: int = Field(default=_RULES.max_consecutive_duty_days, ge=1, le=14)
+    day_off_after_on_call: bool = _RULES.day_off_after_on_call
     closure: ClosureSettings | None = Field(default_factory=ClosureSettings)
-    max_on_calls_per_month: int | None = Field(default=10, ge=0)
-    max_weekend_days_per_month: int | None = Field(default=6, ge=0)
-    preferred_block_days: int = Field(default=3, ge=1, le=14)
+    max_on_calls_per_month: int | None = Field(default=_RULES.max_on_calls_per_month, ge=0)
+    max_weekend_days_per_month: int | None = Field(default=_RULES.max_weekend_days_per_month, ge=0)
+    preferred_block_days: int = Field(default=_RULES.preferred_block_days, ge=1, le=14)
     documentation: DocumentationSettings | None = Field(default_factory=DocumentationSettings)
     trainees: TraineeSettings = Field(default_factory=TraineeSettings)
     workload: WorkloadSettings = Field(default_factory=WorkloadSettings)

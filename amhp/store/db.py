@@ -1,8 +1,8 @@
-"""Database engine: a SQLite file by default, any SQLAlchemy URL via AMHP_DATABASE_URL."""
+"""Database engine: a SQLite file by default, any SQLAlchemy URL via AMHP_DATABASE_URL
+(read through :mod:`amhp.core.settings`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,13 +12,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
+from amhp.core.settings import settings
 from amhp.store import tables  # noqa: F401  (registers the tables on the metadata)
-
-DEFAULT_URL = "sqlite:///amhp.db"
 
 
 def database_url() -> str:
-    return os.environ.get("AMHP_DATABASE_URL", DEFAULT_URL)
+    return settings().database_url
 
 
 @lru_cache(maxsize=8)

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import solver
-from amhp.rota.build import build_problem
-from amhp.rota.carry_in import prior_duties
-from amhp.rota.export import to_export
+from amhp.rota.month import solve_month
 from amhp.rota.workload import load_spread, person_loads
 from amhp.service.calendar import Period, is_bank_holiday
 from amhp.service.model import ServiceDefinition
@@ -100,12 +98,10 @@ def solve_horizon(
     results = []
     previous: dict | None = None
     for month in months:
-        period = Period.month(month)
-        built = build_problem(definition, period, prior_duties(definition, period.start, previous))
-        solution = solver.solve(built.problem, params, stop=stop)
+        solved = solve_month(definition, month, previous, params, stop=stop)
         if stop is not None and stop.is_set():
             raise Stopped
-        export = to_export(built, solution)
+        built, solution, export = solved.built, solved.solution, solved.export
         loads = person_loads(definition, built.problem, solution)
         rostered = {k: v for k, v in loads.items() if v.caseload_points is not None and v.rostered}
         missing = sum(g["missing"] for g in export["gaps"])

@@ -4,7 +4,6 @@ button) and their wanted / unwanted day requests. Laid out for a phone first."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import col, select
 
+from amhp.core.settings import settings
 from amhp.publish import tokens as feed_tokens
 from amhp.publish.links import SUBSCRIBE_HELP, FeedLine
 from amhp.store.edits import EditRejected, add_item, remove_item
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/app/me", include_in_schema=False)
 def public_base(request: Request) -> str:
     """Links handed out must work from outside: AMHP_PUBLIC_URL when the server
     sits behind a proxy, else the address this request came to."""
-    return os.environ.get("AMHP_PUBLIC_URL") or str(request.base_url)
+    return settings().public_url or str(request.base_url)
 
 
 def subscribe_links(line: FeedLine, base: str, name: str) -> dict[str, str]:

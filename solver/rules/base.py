@@ -1,10 +1,12 @@
 """What every hard rule is: it posts its constraints, may exclude a (person, slot)
-pair outright, and says why one more duty would break it (gap reasons)."""
+pair outright, says why one more duty would break it (gap reasons), and names the
+time off it keeps free after a person's duties (recovery, for the calendar)."""
 
 from __future__ import annotations
 
 from solver.context import ModelContext
 from solver.problem import Person, Problem, Slot
+from solver.solution import Recovery
 
 
 class HardRule:
@@ -27,3 +29,8 @@ class HardRule:
         """Reason why person ``pi``, holding slots ``held``, could not also take ``si``
         (already held by ``occupants``)."""
         return None
+
+    def recovery(self, problem: Problem, pi: int, held: list[int]) -> list[Recovery]:
+        """The time off this rule keeps free after person ``pi``'s duties ``held``
+        (slot indexes, counted and shadow), in a finished rota."""
+        return []

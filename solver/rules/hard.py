@@ -12,6 +12,7 @@ from solver.context import ModelContext
 from solver.problem import Person, Problem, Slot
 from solver.rules.base import HardRule
 from solver.rules.pattern import PATTERN_RULES
+from solver.solution import Recovery
 
 
 def _fmt(problem: Problem, slot: Slot) -> str:
@@ -165,6 +166,18 @@ class DayOffAfterOnCall(HardRule):
                 return f"on {_fmt(problem, o)}, the day after"
         return None
 
+    def recovery(self, problem, pi, held):
+        """The date after an on-call is a rest day, unless the person is on duty
+        that date (a further on-call): then the rest is the hours between."""
+        days = {problem.slots[s].day for s in held}
+        return [
+            Recovery(problem.people[pi].id, "rest_day", self.name, slot.day + 1, si)
+            for si in held
+            if _kind(problem, si) == "on_call"
+            and (slot := problem.slots[si]).day + 1 < len(problem.days)
+            and slot.day + 1 not in days
+        ]
+
 
 def _kind(problem: Problem, si: int) -> str:
     return problem.shift_type(problem.slots[si].shift).kind
@@ -266,7 +279,7 @@ class ChristmasKeyDays(_ClosureCap):
     def excludes(self, problem, person, slot):
         day = problem.days[slot.day]
         if day.key_day and problem.rules.closure is not None:
-            for prev in person.previous_key_days:
+            for prev in person.history.key_days:
                 if (prev.month, prev.day) == (day.date.month, day.date.day) and (
                     prev.year == day.date.year - 1
                 ):
@@ -356,15 +369,14 @@ class DocumentationTime(HardRule):
 
     def _clashes(self, problem: Problem, by_person):
         """(person, block-end day, slots on their next working day overlapping the window)."""
-        n = len(problem.days)
         for pi, slots in by_person.items():
             person = problem.people[pi]
             days = {problem.slots[s].day for s in slots}
             for d in sorted(days):
-                e = next_working_day(person, d, n)
-                window = problem.days[e].documentation if e is not None else None
-                if e is None or e == d + 1 or window is None:
+                after = self.morning_after(problem, person, d)
+                if after is None or after[0] == d + 1:
                     continue
+                e, window = after
                 first_back = [
                     s
                     for s in slots
@@ -375,24 +387,42 @@ class DocumentationTime(HardRule):
                 if first_back:
                     yield pi, d, first_back
 
+    @staticmethod
+    def morning_after(problem: Problem, person: Person, day: int):
+        """(date index, window) of the documentation time after a block ending on
+        ``day``: the person's next working date, or None (past the horizon, or no
+        documentation setting)."""
+        e = next_working_day(person, day, len(problem.days))
+        window = problem.days[e].documentation if e is not None else None
+        return (e, window) if window else None
+
     def blocks(self, problem, held, pi, si, occupants):
         slot = problem.slots[si]
-        person = problem.people[pi]
         for other in held:
             o = problem.slots[other]
             if not problem.shift_type(o.shift).documentation:
                 continue
-            e = next_working_day(person, o.day, len(problem.days))
-            window = problem.days[e].documentation if e is not None else None
-            if (
-                e == slot.day
-                and e != o.day + 1
-                and window
-                and slot.start < window[1]
-                and window[0] < slot.end
-            ):
+            after = self.morning_after(problem, problem.people[pi], o.day)
+            if after is None or after[0] != slot.day or after[0] == o.day + 1:
+                continue
+            window = after[1]
+            if slot.start < window[1] and window[0] < slot.end:
                 return f"documentation time after {_fmt(problem, o)}"
         return None
+
+    def recovery(self, problem, pi, held):
+        """After the last day of a block of a documentation shift."""
+        person = problem.people[pi]
+        days = {problem.slots[s].day for s in held}
+        out = []
+        for si in held:
+            slot = problem.slots[si]
+            if not problem.shift_type(slot.shift).documentation or slot.day + 1 in days:
+                continue
+            after = self.morning_after(problem, person, slot.day)
+            if after is not None:
+                out.append(Recovery(person.id, "documentation", self.name, after[0], si, after[1]))
+        return out
 
 
 def next_working_day(person: Person, day: int, n_days: int) -> int | None:

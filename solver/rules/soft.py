@@ -180,7 +180,7 @@ class _FairnessRule(SoftRule):
         people = ctx.problem.people
 
         def done(pi: int) -> float:
-            return sum(people[pi].history.get(k, 0.0) for k in self.history_keys)
+            return people[pi].history.done(*self.history_keys)
 
         pool = [pi for pi, s in shares.items() if s > 0]
         total = sum(done(pi) for pi in pool)

@@ -75,4 +75,12 @@ def run(p: Problem) -> solver.Solution:
 
 
 def costs(sol: solver.Solution, rule: str) -> int:
-    return sol.penalty_totals().get(rule, 0)
+    return sum(p.cost for p in sol.penalties if p.rule == rule)
+
+
+def duties_by_person(sol: solver.Solution) -> dict[str, list[int]]:
+    """Slot indexes each person holds (counted duties only)."""
+    out: dict[str, list[int]] = {}
+    for pid, si in sol.assignments:
+        out.setdefault(pid, []).append(si)
+    return out

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import func, select
 
 import solver
-from amhp.runs import operations, repository
+from amhp.runs import operations
 from amhp.service.file import parse_service
 from amhp.service.generator import synthetic_service_yaml
+from amhp.store import repository
 from amhp.store.db import transaction
 from amhp.store.tables import LeaveRow, PractitionerRow, ServiceRow
 from tests.support.paths import FIXTURES

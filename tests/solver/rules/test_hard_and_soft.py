@@ -8,8 +8,18 @@ from datetime import date
 import pytest
 
 import solver
-from solver import Closure, FixedCell, Request, Requirement, Rules
-from tests.support.tiny import ONLY, costs, day_list, only, person, problem, run, slot
+from solver import Closure, FixedCell, History, Request, Requirement, Rules
+from tests.support.tiny import (
+    ONLY,
+    costs,
+    day_list,
+    duties_by_person,
+    only,
+    person,
+    problem,
+    run,
+    slot,
+)
 
 
 def reasons(sol: solver.Solution) -> list[str]:
@@ -121,7 +131,7 @@ def test_christmas_key_days_cap_and_last_year():
     shift_types = (solver.ShiftType("D", "Day"),)
     sol = run(solver.Problem(day_objs, shift_types, tuple(slots), (person("a"),), rules))
     assert len(sol.assignments) == 1
-    worked_25th_last_year = person("a", previous_key_days=frozenset({date(2025, 12, 25)}))
+    worked_25th_last_year = person("a", history=History(key_days={date(2025, 12, 25)}))
     sol2 = run(solver.Problem(day_objs, shift_types, tuple(slots), (worked_25th_last_year,), rules))
     assert sol2.assignments == (("a", 1),)
     assert any("worked 2025-12-25 last year" in r for r in reasons(sol2))
@@ -175,7 +185,7 @@ def test_duty_fairness_spreads_by_fte():
     slots = [slot(d) for d in range(6)]
     people = [person("a"), person("b", fte=0.5)]
     sol = run(problem(slots, people, rules=Rules(max_consecutive_duty_days=6, weights=w)))
-    counts = {pid: len(v) for pid, v in sol.by_person().items()}
+    counts = {pid: len(v) for pid, v in duties_by_person(sol).items()}
     assert counts == {"a": 4, "b": 2}
     assert costs(sol, "duty_fairness") == 0
 
@@ -207,17 +217,17 @@ def test_weekend_fairness_counts_history():
     slots = [slot(5), slot(6)]
     fresh = [person("a"), person("b")]
     sol = run(problem(slots, fresh, weights=w))
-    assert sorted(len(v) for v in sol.by_person().values()) == [1, 1]
-    tired = [person("a", history={"weekends": 4}), person("b")]
+    assert sorted(len(v) for v in duties_by_person(sol).values()) == [1, 1]
+    tired = [person("a", history=History(weekends=4)), person("b")]
     sol2 = run(problem(slots, tired, weights=w))
-    assert sol2.by_person().get("a", []) == []
+    assert duties_by_person(sol2).get("a", []) == []
 
 
 def test_night_fairness_counts_history():
     w = only(night_fairness=10, duty_fairness=0, weekend_fairness=0, isolated_duty_day=0)
     slots = [slot(0, "N", start_hour=17, hours=6), slot(2, "N", start_hour=17, hours=6)]
-    sol = run(problem(slots, [person("a", history={"nights": 6}), person("b")], weights=w))
-    assert sol.by_person().get("a", []) == []
+    sol = run(problem(slots, [person("a", history=History(nights=6)), person("b")], weights=w))
+    assert duties_by_person(sol).get("a", []) == []
 
 
 def test_isolated_duty_day_prefers_blocks():
@@ -226,7 +236,7 @@ def test_isolated_duty_day_prefers_blocks():
     slots = [slot(d) for d in range(1, 5)]
     sol = run(problem(slots, [person("a"), person("b")], n_days=6, weights=w))
     assert costs(sol, "isolated_duty_day") == 0
-    assert sorted(sorted(v) for v in sol.by_person().values()) == [[0, 1], [2, 3]]
+    assert sorted(sorted(v) for v in duties_by_person(sol).values()) == [[0, 1], [2, 3]]
     forced = run(
         problem(
             slots,
@@ -245,7 +255,7 @@ def test_short_block_prefers_three_day_blocks():
     people = [person("a"), person("b")]
     sol = run(problem(slots, people, n_days=8, weights=w))
     assert costs(sol, "short_block") == 0
-    assert sorted(len(v) for v in sol.by_person().values()) in ([3, 3], [6])
+    assert sorted(len(v) for v in duties_by_person(sol).values()) in ([3, 3], [6])
     no_pref = run(problem(slots, people, n_days=8, weights=w, rules=Rules(preferred_block_days=2)))
     assert costs(no_pref, "short_block") == 0
     only_two = run(

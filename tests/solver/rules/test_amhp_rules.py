@@ -7,8 +7,19 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import solver
-from solver import Day, FixedCell, Rules, Trainees
-from tests.support.tiny import DAY, NIGHT, START, costs, only, person, problem, run, slot
+from solver import Day, FixedCell, History, Rules, Trainees
+from tests.support.tiny import (
+    DAY,
+    NIGHT,
+    START,
+    costs,
+    duties_by_person,
+    only,
+    person,
+    problem,
+    run,
+    slot,
+)
 
 # 12 a month prorates to 2 over these 5-6 day horizons.
 TRAINING = Trainees(shadow_days_per_month=12, mentor_min_months=12, newly_warranted_weeks=8)
@@ -160,7 +171,7 @@ def test_bank_holiday_fairness_counts_closure_history():
         solver.Slot(i, "D", s.start, s.end, 1, 1, 1) for i, s in enumerate([slot(0), slot(1)])
     )
     w = only(bank_holiday_fairness=100)
-    people = (person("a", history={"closure_days": 6}), person("b"))
+    people = (person("a", history=History(closure_days=6)), person("b"))
     sol = run(
         solver.Problem(
             days, (DAY, NIGHT), slots, people, Rules(max_consecutive_duty_days=3, weights=w)
@@ -175,11 +186,11 @@ def test_duty_fairness_gives_heavier_caseloads_fewer_days():
     slots = [slot(d) for d in range(10)]
     balanced = Rules(max_consecutive_duty_days=10, weights=only(duty_fairness=200))
     sol = run(problem(slots, [light, heavy], rules=balanced))
-    days = {p: len(v) for p, v in sol.by_person().items()}
+    days = {p: len(v) for p, v in duties_by_person(sol).items()}
     assert days["light"] > days.get("heavy", 0) + 3
     flat = replace(balanced, balance_caseload=False)
     sol2 = run(problem(slots, [light, heavy], rules=flat))
-    assert sorted(len(v) for v in sol2.by_person().values()) == [5, 5]
+    assert sorted(len(v) for v in duties_by_person(sol2).values()) == [5, 5]
 
 
 def _prior(pid: str, day: int, shift: str = "D", start_hour: int = 9, hours: int = 8, **kw):

@@ -1,0 +1,34 @@
+"""Month labels (``YYYY-MM``): the one pattern and the one parser."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2026-12"])]
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """(year, month) of a label; ``ValueError`` naming the expected shape otherwise."""
+    if not isinstance(text, str) or not re.fullmatch(MONTH_PATTERN, text):
+        raise ValueError(f"month must look like YYYY-MM, got {text!r}")
+    year, month = map(int, text.split("-"))
+    return year, month
+
+
+def month_label(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_from(start: date, n: int) -> list[str]:
+    """``n`` month labels, the first being ``start``'s month."""
+    out = []
+    year, month = start.year, start.month
+    for _ in range(n):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out

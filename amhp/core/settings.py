@@ -1,0 +1,59 @@
+"""The one place settings are read: environment variables prefixed ``AMHP_``
+(pydantic-settings), validated when read, so a bad value is an error naming the
+variable rather than a surprise later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KEY_FILE_NAME = "amhp-secret.key"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong for what was asked of it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AMHP_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///amhp.db", description="SQLAlchemy URL; a SQLite file by default"
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="HMAC key of the feed links (else the key file)"
+    )
+    secret_file: Path | None = Field(
+        default=None, description="where the feed key lives (default: beside the SQLite file)"
+    )
+    public_url: str | None = Field(
+        default=None, description="the address people reach the server at, behind a proxy"
+    )
+    max_solves: int = Field(default=1, ge=1, le=64, description="rota solves run at once")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, for a SQLite URL naming one."""
+        url = self.database_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            return Path(url.removeprefix("sqlite:///"))
+        return None
+
+    @property
+    def key_file(self) -> Path:
+        """The feed key's file: explicit, else beside the database file. A server
+        database has no file to sit beside: it needs the key or its file named."""
+        if self.secret_file is not None:
+            return self.secret_file
+        if self.sqlite_path is not None:
+            return self.sqlite_path.with_name(KEY_FILE_NAME)
+        raise SettingsError(
+            "AMHP_SECRET_KEY or AMHP_SECRET_FILE must be set when the database is not a SQLite file"
+        )
+
+
+def settings() -> Settings:
+    """Read afresh each time: tests and the CLI change the environment per run."""
+    return Settings()

@@ -1,0 +1,32 @@
+"""The states a stored thing can be in, written once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RotaState(StrEnum):
+    """A rota version: drafts are generated, one published version per month
+    reaches calendars, publishing another supersedes it."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class RunState(StrEnum):
+    """A background run (rota generation job, what-if run)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in FINISHED
+
+
+ACTIVE = (RunState.QUEUED, RunState.RUNNING)
+FINISHED = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)

@@ -1,0 +1,41 @@
+"""One month solved: the service's problem for the month (with what carries in from
+the month before), the solver's rota, and its ``amhp-rota/1`` export. Nothing is
+stored here; ``amhp.runs.operations`` stores, what-ifs chain months in memory."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import solver
+from amhp.rota.build import BuiltProblem, build_problem
+from amhp.rota.carry_in import prior_duties
+from amhp.rota.export import to_export
+from amhp.service.calendar import Period
+from amhp.service.model import ServiceDefinition
+
+
+@dataclass(frozen=True)
+class SolvedMonth:
+    built: BuiltProblem
+    solution: solver.Solution
+    export: dict
+
+
+def solve_month(
+    definition: ServiceDefinition,
+    month: str,
+    previous_export: dict | None = None,
+    params: solver.SolveParams | None = None,
+    on_progress: Callable[[solver.Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> SolvedMonth:
+    """``previous_export``: the month before's rota, whose last days carry in (rest,
+    the day off after an on-call, a run of duty, closure days in the window)."""
+    period = Period.month(month)
+    built = build_problem(
+        definition, period, prior_duties(definition, period.start, previous_export)
+    )
+    solution = solver.solve(built.problem, params, on_progress, stop)
+    return SolvedMonth(built, solution, to_export(built, solution))
