@@ -25,11 +25,13 @@ LEAVE_LABELS = {
 
 
 class BuildError(ValueError):
-    """The service cannot be turned into a problem for this period (e.g. a bad fixed cell)."""
+    """The service cannot be turned into a problem for this period: fixed cells that
+    break a hard rule, each as (index into ``fixed``, message)."""
 
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors  # (field path, message)
-        super().__init__("\n".join(f"{path}: {msg}" for path, msg in errors))
+    def __init__(self, cells: list[tuple[int, str]]) -> None:
+        self.cells = cells
+        self.errors = [(f"fixed[{i}]", msg) for i, msg in cells]  # (field path, message)
+        super().__init__("\n".join(f"{path}: {msg}" for path, msg in self.errors))
 
 
 @dataclass(frozen=True)
@@ -248,11 +250,7 @@ def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:
     errors = []
     for index, rule, reason in solver.fixed_cell_conflicts(problem):
         cell = service.fixed[in_period[index]]
-        errors.append(
-            (
-                f"fixed[{in_period[index]}]",
-                f"{cell.person} on {cell.shift} {cell.date.isoformat()} breaks {rule}: {reason}",
-            )
-        )
+        message = f"{cell.person} on {cell.shift} {cell.date.isoformat()} breaks {rule}: {reason}"
+        errors.append((in_period[index], message))
     if errors:
         raise BuildError(errors)

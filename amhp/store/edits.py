@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from amhp.rota.fixed_cells import fixed_cell_conflicts
 from amhp.service.file import format_path, validation_problems
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
@@ -34,8 +35,20 @@ def replace_items(
         raise EditRejected(
             [(tuple(loc), format_path(loc), msg) for loc, msg in validation_problems(exc)]
         ) from None
+    if field == "fixed":
+        _check_new_fixed_cells(definition, updated)
     saved, _ = repository.save_service(session, updated)
     return saved
+
+
+def _check_new_fixed_cells(before: ServiceDefinition, after: ServiceDefinition) -> None:
+    """Cells added by this edit must not break a hard rule (cells kept from before
+    are not checked again: a later leave entry may have made one impossible, and
+    that is the lead's to resolve, not a reason to refuse every other edit)."""
+    new = [i for i, cell in enumerate(after.fixed) if cell not in before.fixed]
+    conflicts = fixed_cell_conflicts(after, new)
+    if conflicts:
+        raise EditRejected([(("fixed", i), f"fixed[{i}]", msg) for i, msg in conflicts])
 
 
 def add_item(session: Session, service_id: str, field: str, item: dict) -> ServiceRow:

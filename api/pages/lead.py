@@ -11,7 +11,6 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import col, select
 
-from amhp.rota.build import BuildError, build_problem
 from amhp.rota.grid import build_grid
 from amhp.service.calendar import Period
 from amhp.store import repository
@@ -187,11 +186,8 @@ def fix_cell(
     require_service(user, rota.service_id, *EDITORS)
     try:
         add_item(session, rota.service_id, "fixed", {"person": person, "date": day, "shift": shift})
-        build_problem(load_definition(session, rota.service_id), Period.month(rota.month))
     except EditRejected as exc:
         errors = field_errors(exc.problems)
-    except BuildError as exc:
-        errors = dict(exc.errors)
     else:
         return RedirectResponse(f"/app/rotas/{rota_id}?done=fixed", status_code=303)
     session.rollback()

@@ -14,6 +14,7 @@ import pytest
 
 from amhp.service.file import load_service
 from tests.support.ical_checks import lint, with_icalendar
+from tests.support.paths import DATA
 from tests.support.server import ROOT, running_server
 
 PASSWORD = "a long enough password"
@@ -54,7 +55,7 @@ def test_admin_to_feed_revocation(env):
         ).returncode
         == 0
     )
-    definition = load_service(Path(ROOT / "tests" / "data" / "mini.yaml"))
+    definition = load_service(Path(DATA / "mini.yaml"))
     with running_server(env) as base, httpx.Client(base_url=base, timeout=30) as client:
         assert client.get("/services").status_code == 401
         admin = login(client, "admin@example.org")

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.support.paths import ROOT
+from tests.support.paths import DATA, ROOT
 from tests.support.server import running_server
 
 
@@ -18,7 +18,7 @@ from tests.support.server import running_server
 def server(tmp_path):
     db = f"sqlite:///{tmp_path / 'srv.db'}"
     env = {**os.environ, "AMHP_DATABASE_URL": db}
-    mini = ROOT / "tests" / "data" / "mini.yaml"
+    mini = DATA / "mini.yaml"
     subprocess.run(
         [
             sys.executable,
@@ -72,7 +72,7 @@ def test_demo_accounts_log_in_and_are_created_once(tmp_path):
             text=True,
         )
 
-    assert amhp("import", str(ROOT / "tests" / "data" / "mini.yaml")).returncode == 0
+    assert amhp("import", str(DATA / "mini.yaml")).returncode == 0
     key = tmp_path / "demo-password"
     first = amhp("user", "demo", "mini", "--password-file", str(key))
     again = amhp("user", "demo", "mini", "--password-file", str(key))

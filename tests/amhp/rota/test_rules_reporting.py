@@ -12,7 +12,7 @@ import solver
 from amhp.rota.rules_doc import DOC_PATH, SETTINGS, render
 from amhp.rota.workload_compare import compare_flat_and_weighted
 from amhp.service.file import load_service
-from tests.support.paths import ROOT
+from tests.support.paths import DATA, ROOT
 from tests.support.samples import MINIMAL_SERVICE
 
 
@@ -92,7 +92,7 @@ def test_weighted_rota_evens_total_load_more_than_flat():
 def test_workload_command_prints_both_spreads(tmp_path):
     run = cli(
         "workload",
-        str(ROOT / "tests" / "data" / "mini.yaml"),
+        str(DATA / "mini.yaml"),
         "--month",
         "2026-11",
         "--time-limit",

@@ -26,7 +26,7 @@ from tests.support.samples import MINIMAL_SERVICE
 from tests.support.server import running_server
 
 CHROMIUM = os.environ.get("AMHP_CHROMIUM", "/usr/bin/chromium")
-AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "tests" / "support" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-results" / "screenshots"
 PASSWORD = "correct horse battery"
 

@@ -1,0 +1,85 @@
+"""A fixed cell that breaks a hard rule is refused the same way from the JSON API
+and from the rota page: 422 naming the cell and the rule, and nothing stored.
+A real server on loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.support.paths import DATA, ROOT
+from tests.support.server import running_server
+
+PASSWORD = "a long enough password"
+ON_LEAVE = {"person": "a2", "date": "2026-11-10", "shift": "HUB"}  # a2's annual leave
+POSSIBLE = {"person": "a3", "date": "2026-11-10", "shift": "HUB"}
+
+
+def amhp(env: dict, *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "amhp.cli", *args], env=env, cwd=ROOT, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    db = tmp_path_factory.mktemp("fixed") / "api.db"
+    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
+    amhp(env, "import", str(DATA / "mini.yaml"))
+    amhp(env, "solve", "mini", "--month", "2026-11", "--time-limit", "5", "--quiet")
+    amhp(env, "user", "add", "lead@example.org", "--role", "lead", "--service", "mini",
+         "--password", PASSWORD)  # fmt: skip
+    with running_server(env) as base:
+        yield base
+
+
+@contextmanager
+def api_client(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        r = client.post("/auth/login", json={"email": "lead@example.org", "password": PASSWORD})
+        client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        yield client
+
+
+@contextmanager
+def page_client(base: str) -> Iterator[httpx.Client]:
+    """Logged in through the login form: the pages' cookie."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        r = client.post("/login", data={"email": "lead@example.org", "password": PASSWORD})
+        assert r.status_code == 303
+        yield client
+
+
+def test_the_api_refuses_a_cell_that_breaks_a_rule_and_stores_nothing(site):
+    with api_client(site) as client:
+        r = client.post("/services/mini/fixed-cells", json=ON_LEAVE)
+        assert r.status_code == 422
+        [problem] = r.json()["detail"]
+        assert problem["path"] == "fixed[0]"
+        assert "a2 on HUB 2026-11-10" in problem["msg"] and "annual leave" in problem["msg"]
+        assert client.get("/services/mini/fixed-cells").json() == []
+
+
+def test_the_page_refuses_it_with_the_same_message(site):
+    with api_client(site) as api, page_client(site) as page:
+        message = api.post("/services/mini/fixed-cells", json=ON_LEAVE).json()["detail"][0]["msg"]
+        rota_id = api.get("/services/mini/rotas").json()[0]["id"]
+        form = {"person": ON_LEAVE["person"], "day": ON_LEAVE["date"], "shift": "HUB"}
+        r = page.post(f"/app/rotas/{rota_id}/fix", data=form)
+        assert r.status_code == 422
+        assert message.replace("'", "&#39;") in r.text or message in r.text
+        assert api.get("/services/mini/fixed-cells").json() == []
+
+
+def test_a_possible_cell_is_stored(site):
+    with api_client(site) as client:
+        r = client.post("/services/mini/fixed-cells", json=POSSIBLE)
+        assert r.status_code == 201, r.text
+        assert client.get("/services/mini/fixed-cells").json() == [POSSIBLE]
