@@ -1,83 +1,49 @@
 """docs/rules.md, generated from the solver's rule registries so it cannot drift:
 each rule's name, hard or soft, what it does, its service-file keys and defaults.
 
-The solver names and describes its rules; this module says where each one is set
-in a service file. A test fails when a registry rule has no entry here or when
-docs/rules.md differs from :func:`render`.
+The solver names and describes its rules; the service model's fields say which
+rules they set (``sets(...)``). A test fails when a field names a rule the solver
+does not have, or when docs/rules.md differs from :func:`render`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args, get_origin
+
+from pydantic import BaseModel
 
 import solver
-from amhp.service.model import RuleSettings
+from amhp.service.model import RuleSettings, ServiceDefinition
 
-DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
-# Service-file keys per rule. Keys under ``rules.`` have defaults read from
-# RuleSettings; other keys are per-item fields of the service file.
-SETTINGS: dict[str, tuple[str, ...]] = {
-    "one_duty_per_day": (),
-    "min_rest_hours": ("rules.min_rest_hours",),
-    "max_consecutive_duty_days": ("rules.max_consecutive_duty_days",),
-    "day_off_after_on_call": ("rules.day_off_after_on_call",),
-    "max_cover": ("cover[].max",),
-    "no_locum_only_shift": (),
-    "closure_days": (
-        "rules.closure.start",
-        "rules.closure.end",
-        "rules.closure.max_days_per_person",
-    ),
-    "christmas_key_days": (
-        "rules.closure.key_days",
-        "rules.closure.max_key_days_per_person",
-        "practitioners[].history.key_days",
-    ),
-    "shadow_beside_experienced": (
-        "rules.trainees.mentor_min_months",
-        "rules.trainees.max_shadows_per_slot",
-    ),
-    "newly_warranted_support": ("rules.trainees.newly_warranted_weeks",),
-    "documentation_time": (
-        "rules.documentation.hours",
-        "rules.documentation.start",
-        "shift_types[].documentation_after",
-    ),
-    "max_on_calls_per_month": ("rules.max_on_calls_per_month",),
-    "max_weekend_days_per_month": ("rules.max_weekend_days_per_month",),
-    # General rostering rules: not set by AMHP service files (the benchmark
-    # adapters use them); listed so the solver's whole vocabulary is documented.
-    "forbidden_successions": (),
-    "max_shifts_per_type": (),
-    "total_minutes": (),
-    "min_consecutive_duty_days": (),
-    "min_consecutive_days_off": (),
-    "max_weekends": (),
-    "cover_over": (),
-    "fixed_cells": ("fixed[]",),
-    "cover_minimum": ("rules.weights.cover_minimum", "cover[].min"),
-    "composition": ("rules.weights.composition", "cover[].require"),
-    "cover_target": ("rules.weights.cover_target", "cover[].target"),
-    "duty_fairness": (
-        "rules.weights.duty_fairness",
-        "rules.workload.full_caseload_points",
-        "rules.workload.balance_caseload",
-        "practitioners[].caseload",
-    ),
-    "weekend_fairness": ("rules.weights.weekend_fairness", "practitioners[].history.weekends"),
-    "night_fairness": ("rules.weights.night_fairness", "practitioners[].history.nights"),
-    "bank_holiday_fairness": (
-        "rules.weights.bank_holiday_fairness",
-        "practitioners[].history.bank_holidays",
-        "practitioners[].history.closure_days",
-    ),
-    "isolated_duty_day": ("rules.weights.isolated_duty_day",),
-    "short_block": ("rules.weights.short_block", "rules.preferred_block_days"),
-    "shadow_days": ("rules.weights.shadow_days", "rules.trainees.shadow_days_per_month"),
-    "sessional_locum": ("rules.weights.sessional_locum", "practitioners[].contract.day_rate"),
-    "requests": ("rules.weights.requests", "requests[].weight"),
-}
+
+def _models_in(annotation) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (directly, optionally or as a list) and whether a list."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    for arg in get_args(annotation):
+        inner, many = _models_in(arg)
+        if inner is not None:
+            return inner, many or get_origin(annotation) is list
+    return None, False
+
+
+def setting_keys(model: type[BaseModel] = ServiceDefinition, prefix: str = "") -> dict:
+    """Rule name -> the service-file keys that set it, read from the fields' own
+    ``sets(...)`` marks (so a setting and the rule it belongs to are written together)."""
+    out: dict[str, list[str]] = {}
+    for name, info in model.model_fields.items():
+        inner, many = _models_in(info.annotation)
+        path = prefix + name + ("[]" if many else "")
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        for rule in extra.get("x-rules", ()):
+            out.setdefault(rule, []).append(path)
+        if inner is not None:
+            for rule, keys in setting_keys(inner, path + ".").items():
+                out.setdefault(rule, []).extend(keys)
+    return out
 
 
 def default_of(key: str) -> str:
@@ -108,9 +74,10 @@ def render() -> str:
         "| rule | kind | what it does | service-file keys (default) |",
         "| --- | --- | --- | --- |",
     ]
+    settings = setting_keys()
     for kind, rules in (("hard", solver.HARD_RULES), ("soft", solver.SOFT_RULES)):
         for rule in rules:
-            keys = "<br>".join(f"`{k}` ({default_of(k)})" for k in SETTINGS[rule.name]) or "—"
-            lines.append(f"| `{rule.name}` | {kind} | {rule.description} | {keys} |")
+            keys = "<br>".join(f"`{k}` ({default_of(k)})" for k in settings.get(rule.name, ()))
+            lines.append(f"| `{rule.name}` | {kind} | {rule.description} | {keys or '—'} |")
     lines.append("")
     return "\n".join(lines)

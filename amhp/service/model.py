@@ -19,6 +19,13 @@ _WEIGHTS = solver.Weights()
 _TRAINEES = solver.Trainees()
 _CLOSURE = solver.Closure()
 
+
+def sets(*rules: str) -> dict:
+    """Marks a field as a setting of the named scheduling rules: docs/rules.md lists
+    it under each (``amhp.rota.rules_doc``), and the JSON schema carries the names."""
+    return {"x-rules": list(rules)}
+
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Role = Literal["amhp", "lead", "manager", "locum", "trainee"]
@@ -79,7 +86,9 @@ class ShiftTypeDef(Strict):
     weight: float = Field(default=1.0, ge=0)
     # Documentation time follows the last day of a block of this shift
     # (default: day shifts yes, on-calls no; on-calls earn a rest day instead).
-    documentation_after: bool | None = None
+    documentation_after: bool | None = Field(
+        default=None, json_schema_extra=sets("documentation_time")
+    )
 
     @property
     def earns_documentation(self) -> bool:
@@ -111,10 +120,12 @@ class CoverRule(Strict):
     shift: str
     days: DayKind | None = None
     dates: list[date] | None = None
-    min: int = Field(ge=0)
-    target: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
-    require: list[RequirementDef] = Field(default_factory=list)
+    min: int = Field(ge=0, json_schema_extra=sets("cover_minimum"))
+    target: int | None = Field(default=None, ge=0, json_schema_extra=sets("cover_target"))
+    max: int | None = Field(default=None, ge=0, json_schema_extra=sets("max_cover"))
+    require: list[RequirementDef] = Field(
+        default_factory=list, json_schema_extra=sets("composition")
+    )
 
     @model_validator(mode="after")
     def _levels(self) -> CoverRule:
@@ -138,19 +149,43 @@ class CoverRule(Strict):
 class WeightSettings(Strict):
     """Cost per unit of each soft rule (the solver's ``Weights``, by name)."""
 
-    cover_minimum: int = Field(default=_WEIGHTS.cover_minimum, ge=0)
-    composition: int = Field(default=_WEIGHTS.composition, ge=0)
-    cover_target: int = Field(default=_WEIGHTS.cover_target, ge=0)
-    duty_fairness: int = Field(default=_WEIGHTS.duty_fairness, ge=0)
-    weekend_fairness: int = Field(default=_WEIGHTS.weekend_fairness, ge=0)
-    night_fairness: int = Field(default=_WEIGHTS.night_fairness, ge=0)
-    isolated_duty_day: int = Field(default=_WEIGHTS.isolated_duty_day, ge=0)
-    short_block: int = Field(default=_WEIGHTS.short_block, ge=0)
-    bank_holiday_fairness: int = Field(default=_WEIGHTS.bank_holiday_fairness, ge=0)
-    shadow_days: int = Field(default=_WEIGHTS.shadow_days, ge=0)
-    sessional_locum: int = Field(default=_WEIGHTS.sessional_locum, ge=0)
-    requests: int = Field(default=_WEIGHTS.requests, ge=0)
-    cover_over: int = Field(default=_WEIGHTS.cover_over, ge=0)
+    cover_minimum: int = Field(
+        default=_WEIGHTS.cover_minimum, ge=0, json_schema_extra=sets("cover_minimum")
+    )
+    composition: int = Field(
+        default=_WEIGHTS.composition, ge=0, json_schema_extra=sets("composition")
+    )
+    cover_target: int = Field(
+        default=_WEIGHTS.cover_target, ge=0, json_schema_extra=sets("cover_target")
+    )
+    duty_fairness: int = Field(
+        default=_WEIGHTS.duty_fairness, ge=0, json_schema_extra=sets("duty_fairness")
+    )
+    weekend_fairness: int = Field(
+        default=_WEIGHTS.weekend_fairness, ge=0, json_schema_extra=sets("weekend_fairness")
+    )
+    night_fairness: int = Field(
+        default=_WEIGHTS.night_fairness, ge=0, json_schema_extra=sets("night_fairness")
+    )
+    isolated_duty_day: int = Field(
+        default=_WEIGHTS.isolated_duty_day, ge=0, json_schema_extra=sets("isolated_duty_day")
+    )
+    short_block: int = Field(
+        default=_WEIGHTS.short_block, ge=0, json_schema_extra=sets("short_block")
+    )
+    bank_holiday_fairness: int = Field(
+        default=_WEIGHTS.bank_holiday_fairness,
+        ge=0,
+        json_schema_extra=sets("bank_holiday_fairness"),
+    )
+    shadow_days: int = Field(
+        default=_WEIGHTS.shadow_days, ge=0, json_schema_extra=sets("shadow_days")
+    )
+    sessional_locum: int = Field(
+        default=_WEIGHTS.sessional_locum, ge=0, json_schema_extra=sets("sessional_locum")
+    )
+    requests: int = Field(default=_WEIGHTS.requests, ge=0, json_schema_extra=sets("requests"))
+    cover_over: int = Field(default=_WEIGHTS.cover_over, ge=0, json_schema_extra=sets("cover_over"))
 
 
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
@@ -159,25 +194,46 @@ MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[0
 class ClosureSettings(Strict):
     """The Christmas closure window, as month-days so it recurs every year."""
 
-    start: MonthDay = "12-24"
-    end: MonthDay = "01-01"
-    key_days: list[MonthDay] = Field(default_factory=lambda: ["12-25", "12-26", "01-01"])
-    max_days_per_person: int = Field(default=_CLOSURE.max_days_per_person, ge=0)
-    max_key_days_per_person: int = Field(default=_CLOSURE.max_key_days_per_person, ge=0)
+    start: MonthDay = Field(default="12-24", json_schema_extra=sets("closure_days"))
+    end: MonthDay = Field(default="01-01", json_schema_extra=sets("closure_days"))
+    key_days: list[MonthDay] = Field(
+        default_factory=lambda: ["12-25", "12-26", "01-01"],
+        json_schema_extra=sets("christmas_key_days"),
+    )
+    max_days_per_person: int = Field(
+        default=_CLOSURE.max_days_per_person, ge=0, json_schema_extra=sets("closure_days")
+    )
+    max_key_days_per_person: int = Field(
+        default=_CLOSURE.max_key_days_per_person, ge=0, json_schema_extra=sets("christmas_key_days")
+    )
 
 
 class TraineeSettings(Strict):
-    shadow_days_per_month: int = Field(default=_TRAINEES.shadow_days_per_month, ge=0, le=31)
-    mentor_min_months: int = Field(default=_TRAINEES.mentor_min_months, ge=0)
-    newly_warranted_weeks: int = Field(default=_TRAINEES.newly_warranted_weeks, ge=0)
-    max_shadows_per_slot: int = Field(default=_TRAINEES.max_shadows_per_slot, ge=0)
+    shadow_days_per_month: int = Field(
+        default=_TRAINEES.shadow_days_per_month, ge=0, le=31, json_schema_extra=sets("shadow_days")
+    )
+    mentor_min_months: int = Field(
+        default=_TRAINEES.mentor_min_months,
+        ge=0,
+        json_schema_extra=sets("shadow_beside_experienced"),
+    )
+    newly_warranted_weeks: int = Field(
+        default=_TRAINEES.newly_warranted_weeks,
+        ge=0,
+        json_schema_extra=sets("newly_warranted_support"),
+    )
+    max_shadows_per_slot: int = Field(
+        default=_TRAINEES.max_shadows_per_slot,
+        ge=0,
+        json_schema_extra=sets("shadow_beside_experienced"),
+    )
 
 
 class DocumentationSettings(Strict):
     """Documentation time on the next working morning after a block."""
 
-    hours: float = Field(default=2.5, gt=0, le=8)
-    start: time = time(9, 0)
+    hours: float = Field(default=2.5, gt=0, le=8, json_schema_extra=sets("documentation_time"))
+    start: time = Field(default=time(9, 0), json_schema_extra=sets("documentation_time"))
 
     _clock = field_validator("start", mode="before")(_parse_clock)
 
@@ -185,19 +241,40 @@ class DocumentationSettings(Strict):
 class WorkloadSettings(Strict):
     """The protected-caseload workload model (docs/workload-model.md)."""
 
-    full_caseload_points: float = Field(default=30.0, gt=0)
+    full_caseload_points: float = Field(default=30.0, gt=0, json_schema_extra=sets("duty_fairness"))
     agreed_protection: float = Field(default=0.25, ge=0, lt=1)
-    balance_caseload: bool = _RULES.balance_caseload
+    balance_caseload: bool = Field(
+        default=_RULES.balance_caseload, json_schema_extra=sets("duty_fairness")
+    )
 
 
 class RuleSettings(Strict):
-    min_rest_hours: float = Field(default=_RULES.min_rest_hours, ge=0, le=48)
-    max_consecutive_duty_days: int = Field(default=_RULES.max_consecutive_duty_days, ge=1, le=14)
-    day_off_after_on_call: bool = _RULES.day_off_after_on_call
+    min_rest_hours: float = Field(
+        default=_RULES.min_rest_hours, ge=0, le=48, json_schema_extra=sets("min_rest_hours")
+    )
+    max_consecutive_duty_days: int = Field(
+        default=_RULES.max_consecutive_duty_days,
+        ge=1,
+        le=14,
+        json_schema_extra=sets("max_consecutive_duty_days"),
+    )
+    day_off_after_on_call: bool = Field(
+        default=_RULES.day_off_after_on_call, json_schema_extra=sets("day_off_after_on_call")
+    )
     closure: ClosureSettings | None = Field(default_factory=ClosureSettings)
-    max_on_calls_per_month: int | None = Field(default=_RULES.max_on_calls_per_month, ge=0)
-    max_weekend_days_per_month: int | None = Field(default=_RULES.max_weekend_days_per_month, ge=0)
-    preferred_block_days: int = Field(default=_RULES.preferred_block_days, ge=1, le=14)
+    max_on_calls_per_month: int | None = Field(
+        default=_RULES.max_on_calls_per_month,
+        ge=0,
+        json_schema_extra=sets("max_on_calls_per_month"),
+    )
+    max_weekend_days_per_month: int | None = Field(
+        default=_RULES.max_weekend_days_per_month,
+        ge=0,
+        json_schema_extra=sets("max_weekend_days_per_month"),
+    )
+    preferred_block_days: int = Field(
+        default=_RULES.preferred_block_days, ge=1, le=14, json_schema_extra=sets("short_block")
+    )
     documentation: DocumentationSettings | None = Field(default_factory=DocumentationSettings)
     trainees: TraineeSettings = Field(default_factory=TraineeSettings)
     workload: WorkloadSettings = Field(default_factory=WorkloadSettings)
@@ -218,17 +295,17 @@ class Contract(Strict):
     kind: Literal["contracted", "sessional"] = "contracted"
     start: date | None = None
     end: date | None = None
-    day_rate: float | None = Field(default=None, ge=0)
+    day_rate: float | None = Field(default=None, ge=0, json_schema_extra=sets("sessional_locum"))
 
 
 class History(Strict):
     """Counts from earlier periods that fairness carries forward."""
 
-    weekends: int = Field(default=0, ge=0)
-    bank_holidays: int = Field(default=0, ge=0)
-    nights: int = Field(default=0, ge=0)
-    closure_days: int = Field(default=0, ge=0)
-    key_days: list[date] = Field(default_factory=list)
+    weekends: int = Field(default=0, ge=0, json_schema_extra=sets("weekend_fairness"))
+    bank_holidays: int = Field(default=0, ge=0, json_schema_extra=sets("bank_holiday_fairness"))
+    nights: int = Field(default=0, ge=0, json_schema_extra=sets("night_fairness"))
+    closure_days: int = Field(default=0, ge=0, json_schema_extra=sets("bank_holiday_fairness"))
+    key_days: list[date] = Field(default_factory=list, json_schema_extra=sets("christmas_key_days"))
 
 
 class Practitioner(Strict):
@@ -243,7 +320,7 @@ class Practitioner(Strict):
     warranted_from: date | None = None
     approval_expires: date | None = None
     contract: Contract | None = None
-    caseload: Caseload | None = None
+    caseload: Caseload | None = Field(default=None, json_schema_extra=sets("duty_fairness"))
     history: History = Field(default_factory=History)
 
     @model_validator(mode="after")
@@ -279,7 +356,7 @@ class RequestDef(Strict):
     date: date
     shift: str | None = None
     want: bool = False
-    weight: int = Field(default=50, ge=1, le=10_000)
+    weight: int = Field(default=50, ge=1, le=10_000, json_schema_extra=sets("requests"))
 
 
 class FixedAssignment(Strict):
@@ -328,7 +405,9 @@ class ServiceDefinition(Strict):
     practitioners: list[Practitioner] = Field(min_length=1)
     leave: list[Leave] = Field(default_factory=list)
     requests: list[RequestDef] = Field(default_factory=list)
-    fixed: list[FixedAssignment] = Field(default_factory=list)
+    fixed: list[FixedAssignment] = Field(
+        default_factory=list, json_schema_extra=sets("fixed_cells")
+    )
 
     @model_validator(mode="after")
     def _references(self) -> ServiceDefinition:
