@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 not found or failed, 2 invalid input (nothing written).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -186,9 +187,10 @@ def explain(
 
     try:
         export = json.loads(rota.read_text(encoding="utf-8"))
-        if export.get("format") != "amhp-rota/1":
-            raise ValueError(f"format is {export.get('format')!r}, not amhp-rota/1")
-        show(console, export, person, date)
+        if not isinstance(export, dict) or export.get("format") != "amhp-rota/1":
+            found = export.get("format") if isinstance(export, dict) else type(export).__name__
+            raise ValueError(f"format is {found!r}, not amhp-rota/1")
+        show(console, export, person, dt.date.fromisoformat(date) if date else None)
     except (OSError, ValueError, KeyError) as exc:
         raise _fail(f"{rota}: {exc}", INVALID) from None
 

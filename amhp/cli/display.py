@@ -9,51 +9,50 @@ from rich.console import Console
 from rich.table import Table
 
 from amhp.rota import workload_compare
+from amhp.rota.explain import explain as explained
+from amhp.rota.reader import RotaExport, read_export
 
 SHIFT_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan")
 
 
-def rota_grid(export: dict) -> Table:
-    dates = sorted({s["date"] for s in export["slots"]})
-    styles = {
-        s["code"]: SHIFT_STYLES[i % len(SHIFT_STYLES)] for i, s in enumerate(export["shifts"])
-    }
-    cells: dict[tuple[str, str], str] = {}
-    for slot in export["slots"]:
-        style = styles.get(slot["shift"], "")
-        for pid in slot["assigned"]:
-            cells[pid, slot["date"]] = f"[{style}]{slot['shift'][:4]}[/]"
-        for pid in slot.get("shadows", []):
-            cells[pid, slot["date"]] = f"[dim]~{slot['shift'][:3]}[/]"
-    title = f"{export['service']} {export['period']['start']} to {export['period']['end']}"
+def rota_grid(rota: RotaExport) -> Table:
+    dates = sorted({s.date for s in rota.slots})
+    styles = {s.code: SHIFT_STYLES[i % len(SHIFT_STYLES)] for i, s in enumerate(rota.shifts)}
+    cells: dict[tuple[str, date], str] = {}
+    for slot in rota.slots:
+        style = styles.get(slot.shift, "")
+        for pid in slot.assigned:
+            cells[pid, slot.date] = f"[{style}]{slot.shift[:4]}[/]"
+        for pid in slot.shadows:
+            cells[pid, slot.date] = f"[dim]~{slot.shift[:3]}[/]"
+    title = f"{rota.service} {rota.period.start} to {rota.period.end}"
     table = Table(title=title, show_lines=False, pad_edge=False, padding=(0, 0))
     table.add_column("person", no_wrap=True)
-    for d in dates:
-        day = date.fromisoformat(d)
+    for day in dates:
         head = f"{day.day:>2}\n{'MTWTFSS'[day.weekday()]}"
         table.add_column(head, justify="center", min_width=4, no_wrap=True)
     table.add_column("days", justify="right")
-    for p in export["people"]:
-        unavailable = set(p["unavailable"])
-        row = [cells.get((p["id"], d), "[dim]·[/]" if d in unavailable else "") for d in dates]
-        table.add_row(f"{p['id']} {p['role'][:4]}", *row, str(p["duty_days"]))
+    for p in rota.people:
+        unavailable = set(p.unavailable)
+        row = [cells.get((p.id, d), "[dim]·[/]" if d in unavailable else "") for d in dates]
+        table.add_row(f"{p.id} {p.role[:4]}", *row, str(p.duty_days))
     return table
 
 
-def gaps_table(export: dict) -> Table:
-    table = Table(title=f"Gaps below minimum ({len(export['gaps'])})")
+def gaps_table(rota: RotaExport) -> Table:
+    table = Table(title=f"Gaps below minimum ({len(rota.gaps)})")
     for col in ("date", "shift", "missing", "why nobody else could take it"):
         table.add_column(col)
-    for g in export["gaps"]:
-        table.add_row(g["date"], g["shift"], str(g["missing"]), "\n".join(g["reasons"]))
+    for g in rota.gaps:
+        table.add_row(g.date.isoformat(), g.shift, str(g.missing), "\n".join(g.reasons))
     return table
 
 
-def penalties_table(export: dict) -> Table:
+def penalties_table(rota: RotaExport) -> Table:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for p in export["penalties"]:
-        totals[p["rule"]][0] += p["cost"]
-        totals[p["rule"]][1] += 1
+    for p in rota.penalties:
+        totals[p.rule][0] += p.cost
+        totals[p.rule][1] += 1
     table = Table(title="Soft-rule penalties by rule")
     table.add_column("rule")
     table.add_column("cost", justify="right")
@@ -64,56 +63,42 @@ def penalties_table(export: dict) -> Table:
 
 
 def print_rota(console: Console, export: dict) -> None:
-    console.print(rota_grid(export))
-    if export["gaps"]:
-        console.print(gaps_table(export))
+    rota = read_export(export)
+    console.print(rota_grid(rota))
+    if rota.gaps:
+        console.print(gaps_table(rota))
     else:
         console.print("[green]No gaps: every slot meets its minimum.[/]")
-    console.print(penalties_table(export))
+    console.print(penalties_table(rota))
     console.print(
-        f"status [bold]{export['status']}[/]  objective {export['objective']}  "
-        f"bound {export['bound']}  time {export.get('wall_time_s', '?')} s"
+        f"status [bold]{rota.status}[/]  objective {rota.objective}  "
+        f"bound {rota.bound}  time {rota.wall_time_s if rota.wall_time_s is not None else '?'} s"
     )
 
 
-def explain(console: Console, export: dict, person: str | None, day: str | None) -> None:
+def explain(console: Console, export: dict, person: str | None, day: date | None) -> None:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
-    people = {p["id"]: p for p in export["people"]}
-    if person and person not in people:
-        raise KeyError(f"no person {person!r} in this rota")
-    gaps = [
-        g
-        for g in export["gaps"]
-        if (day is None or g["date"] == day)
-        and (person is None or any(r.startswith(f"{person}: ") for r in g["reasons"]))
-    ]
-    for g in gaps:
-        console.print(f"[bold red]gap[/] {g['date']} {g['shift']}: {g['missing']} missing")
-        for r in g["reasons"]:
-            if person is None or r.startswith(f"{person}: "):
-                console.print(f"    {r}")
-    penalties = [
-        p
-        for p in export["penalties"]
-        if (person is None or p.get("person") == person) and (day is None or p.get("date") == day)
-    ]
+    found = explained(read_export(export), person, day)
+    for g in found.gaps:
+        console.print(f"[bold red]gap[/] {g.date} {g.shift}: {g.missing} missing")
+        for r in found.reasons(g):
+            console.print(f"    {r}")
     table = Table(title="Soft-rule costs")
     for col in ("rule", "who / where", "cost", "detail"):
         table.add_column(col)
-    for p in sorted(penalties, key=lambda p: (-p["cost"], p["rule"])):
-        where = p.get("person") or f"{p.get('shift')} {p.get('date')}"
-        table.add_row(p["rule"], where, str(p["cost"]), p["detail"])
+    for p in sorted(found.penalties, key=lambda p: (-p.cost, p.rule)):
+        where = p.person or f"{p.shift} {p.date}"
+        table.add_row(p.rule, where, str(p.cost), p.detail)
     console.print(table)
-    if person:
-        p = people[person]
+    if found.person:
+        p = found.person
         console.print(
-            f"{person} {p['name']}: {p['duty_days']} duty days of {p['available_days']} "
-            f"available, load {p.get('total_load')}, caseload protection "
-            f"{p.get('caseload_protection')}, cap {p.get('caseload_cap')}"
+            f"{p.id} {p.name}: {p.duty_days} duty days of {p.available_days} "
+            f"available, load {p.total_load}, caseload protection "
+            f"{p.caseload_protection}, cap {p.caseload_cap}"
         )
-        for rec in export.get("recovery", []):
-            if rec["person"] == person and (day is None or rec["start"].startswith(day)):
-                console.print(f"    {rec['kind']}: {rec['start']} to {rec['end']}")
+        for rec in found.recovery:
+            console.print(f"    {rec.kind}: {rec.start.isoformat()} to {rec.end.isoformat()}")
 
 
 def print_comparison(console: Console, c: workload_compare.Comparison) -> None:

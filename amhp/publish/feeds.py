@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from amhp.publish.ical import FeedEvent, FeedMeta, build_calendar
+from amhp.rota.reader import RotaExport, read_export
 from amhp.store.tables import FeedToken, PractitionerRow, RotaVersion, ServiceRow
 
 MONTHS_BACK = 3
@@ -54,57 +55,43 @@ def _uid(*parts: str) -> str:
     return "-".join(parts) + "@amhp-rota"
 
 
-def _slot_time(slot: dict) -> tuple[datetime, datetime]:
-    return datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
-
-
-def person_events(doc: dict, person: str) -> list[_Content]:
-    names = {p["id"]: p["name"] for p in doc["people"]}
-    roles = {p["id"]: p["role"] for p in doc["people"]}
-    shifts = {s["code"]: s for s in doc["shifts"]}
-    service = doc.get("service_name", doc["service"])
-    leads_by_date: dict[str, list[str]] = {}
-    for slot in doc["slots"]:
-        for pid in slot["assigned"]:
-            if roles.get(pid) in ("lead", "manager"):
-                leads_by_date.setdefault(slot["date"], []).append(names[pid])
+def person_events(doc: RotaExport, person: str) -> list[_Content]:
+    names = doc.names
+    leads_by_date: dict[date, set[str]] = {}
+    for slot in doc.slots:
+        for pid in slot.assigned:
+            if doc.roles.get(pid) in ("lead", "manager"):
+                leads_by_date.setdefault(slot.date, set()).add(names[pid])
     out = []
-    for slot in doc["slots"]:
-        shadow = person in slot.get("shadows", [])
-        if person not in slot["assigned"] and not shadow:
-            continue
-        shift = shifts[slot["shift"]]
-        colleagues = [names[p] for p in slot["assigned"] if p != person]
+    for slot, shadow in doc.duties_of(person):
+        shift = doc.shift_by_code[slot.shift]
+        colleagues = [names[p] for p in slot.assigned if p != person]
         lines = [f"Colleagues on this shift: {', '.join(colleagues) or 'none'}"]
-        leads = sorted(set(leads_by_date.get(slot["date"], [])) - {names[person]})
+        leads = sorted(leads_by_date.get(slot.date, set()) - {names[person]})
         if leads:
             lines.append(f"Lead on duty: {', '.join(leads)}")
         if shadow:
             lines.append("Shadow day: supernumerary, not counted towards cover.")
-        start, end = _slot_time(slot)
-        title = f"{'Shadow: ' if shadow else ''}{shift['name']} ({service})"
+        title = f"{'Shadow: ' if shadow else ''}{shift.name} ({doc.title})"
         kind = "shadow" if shadow else "duty"
         out.append(
             _Content(
-                _uid(doc["service"], person, slot["date"], slot["shift"], kind),
+                _uid(doc.service, person, slot.date.isoformat(), slot.shift, kind),
                 title,
-                start,
-                end,
-                shift.get("location_name") or shift.get("location"),
+                slot.start,
+                slot.end,
+                shift.place,
                 "\n".join(lines),
-                (kind.upper(), slot["shift"]),
+                (kind.upper(), slot.shift),
             )
         )
-    for rec in doc.get("recovery", []):
-        if rec["person"] != person:
-            continue
-        start, end = datetime.fromisoformat(rec["start"]), datetime.fromisoformat(rec["end"])
-        after = f"after {rec['after']['shift']} on {rec['after']['date']}"
-        if rec["kind"] == "rest_day":
-            rest_date = end.date()  # the local date the on-call frees
+    for rec in doc.recovery_of(person):
+        after = f"after {rec.after.shift} on {rec.after.date.isoformat()}"
+        if rec.kind == "rest_day":
+            rest_date = rec.end.date()  # the local date the on-call frees
             out.append(
                 _Content(
-                    _uid(doc["service"], person, rest_date.isoformat(), "rest"),
+                    _uid(doc.service, person, rest_date.isoformat(), "rest"),
                     "Rest day after on-call",
                     rest_date,
                     rest_date + timedelta(days=1),
@@ -116,10 +103,10 @@ def person_events(doc: dict, person: str) -> list[_Content]:
         else:
             out.append(
                 _Content(
-                    _uid(doc["service"], person, start.date().isoformat(), "documentation"),
+                    _uid(doc.service, person, rec.start.date().isoformat(), "documentation"),
                     "Documentation time",
-                    start,
-                    end,
+                    rec.start,
+                    rec.end,
                     None,
                     f"Protected time to write up AMHP work {after}.",
                     ("RECOVERY",),
@@ -128,36 +115,34 @@ def person_events(doc: dict, person: str) -> list[_Content]:
     return out
 
 
-def slot_events(doc: dict, shift_code: str | None = None) -> list[_Content]:
-    names = {p["id"]: p["name"] for p in doc["people"]}
-    shifts = {s["code"]: s for s in doc["shifts"]}
+def slot_events(doc: RotaExport, shift_code: str | None = None) -> list[_Content]:
+    names = doc.names
     out = []
-    for slot in doc["slots"]:
-        if shift_code and slot["shift"] != shift_code:
+    for slot in doc.slots:
+        if shift_code and slot.shift != shift_code:
             continue
-        shift = shifts[slot["shift"]]
-        who = ", ".join(names[p] for p in slot["assigned"]) or "nobody yet"
+        shift = doc.shift_by_code[slot.shift]
+        who = ", ".join(names[p] for p in slot.assigned) or "nobody yet"
         lines = [f"On duty: {who}"]
-        if slot.get("shadows"):
-            lines.append(f"Shadowing: {', '.join(names[p] for p in slot['shadows'])}")
-        if len(slot["assigned"]) < slot["min"]:
-            lines.append(f"Below minimum: {slot['min'] - len(slot['assigned'])} missing")
-        start, end = _slot_time(slot)
+        if slot.shadows:
+            lines.append(f"Shadowing: {', '.join(names[p] for p in slot.shadows)}")
+        if slot.missing:
+            lines.append(f"Below minimum: {slot.missing} missing")
         out.append(
             _Content(
-                _uid(doc["service"], slot["date"], slot["shift"]),
-                f"{shift['name']}: {who}",
-                start,
-                end,
-                shift.get("location_name") or shift.get("location"),
+                _uid(doc.service, slot.date.isoformat(), slot.shift),
+                f"{shift.name}: {who}",
+                slot.start,
+                slot.end,
+                shift.place,
                 "\n".join(lines),
-                (slot["shift"],),
+                (slot.shift,),
             )
         )
     return out
 
 
-def events_for(doc: dict, kind: str, subject: str) -> list[_Content]:
+def events_for(doc: RotaExport, kind: str, subject: str) -> list[_Content]:
     if kind == "person":
         return person_events(doc, subject)
     return slot_events(doc, subject if kind == "shift" else None)
@@ -186,7 +171,7 @@ def feed_events(versions: list[RotaVersion], kind: str, subject: str) -> list[Fe
         seen: dict[str, _Content] = {}
         for v in month_versions:
             when = as_utc(v.published_at)
-            current = {c.uid: c for c in events_for(v.export, kind, subject)}
+            current = {c.uid: c for c in events_for(read_export(v.export), kind, subject)}
             for uid, c in current.items():
                 before = seen.get(uid)
                 if before is None:

@@ -4,11 +4,12 @@ already going, and closure days already worked in a window that spans New Year."
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import solver
 from amhp.rota.build import day_of
+from amhp.rota.reader import read_export
 from amhp.service.model import ServiceDefinition
 
 LOOK_BACK_DAYS = 14  # covers rest, runs of duty and a closure window of up to two weeks
@@ -25,20 +26,19 @@ def prior_duties(
     shifts = {s.code for s in service.shift_types}
     since = first_day - timedelta(days=LOOK_BACK_DAYS)
     out = []
-    for slot in previous_export["slots"]:
-        day = date.fromisoformat(slot["date"])
-        if not since <= day < first_day or slot["shift"] not in shifts:
+    for slot in read_export(previous_export).slots:
+        if not since <= slot.date < first_day or slot.shift not in shifts:
             continue
-        flags = day_of(service, day, zone)
-        for pid in slot["assigned"] + slot.get("shadows", []):
+        flags = day_of(service, slot.date, zone)
+        for pid in slot.assigned + slot.shadows:
             if pid in people:
                 out.append(
                     solver.PriorDuty(
                         person=pid,
-                        day=(day - first_day).days,
-                        shift=slot["shift"],
-                        start=datetime.fromisoformat(slot["start"]),
-                        end=datetime.fromisoformat(slot["end"]),
+                        day=(slot.date - first_day).days,
+                        shift=slot.shift,
+                        start=slot.start,
+                        end=slot.end,
                         closure=flags.closure,
                         key_day=flags.key_day,
                     )

@@ -9,15 +9,15 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import solver
 from amhp.rota.build import BuiltProblem
+from amhp.rota.reader import FORMAT, read_export
 from amhp.rota.recovery import recovery_periods
 from amhp.rota.workload import load_spread, person_loads
 from amhp.service.calendar import closure_key_days, closure_window
-
-FORMAT = "amhp-rota/1"
 
 
 def _number(value: float) -> float | int | None:
@@ -185,20 +185,20 @@ def locum_costs(service, problem: solver.Problem, solution: solver.Solution) -> 
 
 def to_csv(export: dict) -> str:
     """People by days, each cell the shift code (``~CODE`` for a shadow day)."""
-    start, end = export["period"]["start"], export["period"]["end"]
-    dates = sorted({s["date"] for s in export["slots"]} | {start, end})
-    cells: dict[tuple[str, str], str] = {}
-    for slot in export["slots"]:
-        for pid in slot["assigned"]:
-            cells[pid, slot["date"]] = slot["shift"]
-        for pid in slot.get("shadows", []):
-            cells[pid, slot["date"]] = "~" + slot["shift"]
+    rota = read_export(export)
+    dates = sorted({s.date for s in rota.slots} | {rota.period.start, rota.period.end})
+    cells: dict[tuple[str, date], str] = {}
+    for slot in rota.slots:
+        for pid in slot.assigned:
+            cells[pid, slot.date] = slot.shift
+        for pid in slot.shadows:
+            cells[pid, slot.date] = "~" + slot.shift
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["id", "name", "role", *dates, "duty_days"])
-    for p in export["people"]:
-        row = [cells.get((p["id"], d), "") for d in dates]
-        writer.writerow([p["id"], p["name"], p["role"], *row, p["duty_days"]])
+    writer.writerow(["id", "name", "role", *(d.isoformat() for d in dates), "duty_days"])
+    for p in rota.people:
+        row = [cells.get((p.id, d), "") for d in dates]
+        writer.writerow([p.id, p.name, p.role, *row, p.duty_days])
     return buf.getvalue()
 
 
@@ -211,16 +211,16 @@ def to_xlsx(export: dict) -> bytes:
     grid.title = "Rota"
     for row in csv.reader(io.StringIO(to_csv(export))):
         grid.append([int(c) if c.isdigit() else c for c in row])
+    rota = read_export(export)
     gaps = book.create_sheet("Gaps")
     gaps.append(["date", "shift", "missing", "reasons"])
-    for g in export["gaps"]:
-        gaps.append([g["date"], g["shift"], g["missing"], "; ".join(g["reasons"])])
+    for g in rota.gaps:
+        gaps.append([g.date.isoformat(), g.shift, g.missing, "; ".join(g.reasons)])
     costs = book.create_sheet("Penalties")
     costs.append(["rule", "person", "date", "shift", "cost", "detail"])
-    for p in export["penalties"]:
-        costs.append(
-            [p["rule"], p.get("person"), p.get("date"), p.get("shift"), p["cost"], p["detail"]]
-        )
+    for p in rota.penalties:
+        when = p.date.isoformat() if p.date else None
+        costs.append([p.rule, p.person, when, p.shift, p.cost, p.detail])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

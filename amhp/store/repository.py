@@ -8,10 +8,9 @@ the caller's transaction, so a failed import changes nothing.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session, col, delete, select
 
+from amhp.rota.reader import read_export
 from amhp.service.model import (
     CoverRule,
     FixedAssignment,
@@ -194,25 +193,26 @@ def list_services(session: Session) -> list[ServiceRow]:
 
 def save_rota(session: Session, service_id: str, month: str, export: dict) -> RotaVersion:
     """Store a generated rota as a draft version with its assignments."""
+    doc = read_export(export)
     rota = RotaVersion(
         service_id=service_id,
         month=month,
-        solve_status=export["status"],
-        objective=export.get("objective"),
-        bound=export.get("bound"),
+        solve_status=doc.status,
+        objective=doc.objective,
+        bound=doc.bound,
         export=export,
     )
     session.add(rota)
     session.flush()
-    for slot in export["slots"]:
-        for kind, people in (("assigned", slot["assigned"]), ("shadow", slot.get("shadows", []))):
+    for slot in doc.slots:
+        for kind, people in (("assigned", slot.assigned), ("shadow", slot.shadows)):
             for person in people:
                 session.add(
                     AssignmentRow(
                         rota_id=rota.id,
                         person_id=person,
-                        date=date.fromisoformat(slot["date"]),
-                        shift=slot["shift"],
+                        date=slot.date,
+                        shift=slot.shift,
                         kind=kind,
                     )
                 )

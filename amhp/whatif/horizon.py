@@ -13,10 +13,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import solver
 from amhp.rota.month import solve_month
+from amhp.rota.reader import read_export
 from amhp.rota.workload import load_spread, person_loads
 from amhp.service.calendar import Period, is_bank_holiday
 from amhp.service.model import ServiceDefinition
@@ -63,15 +63,15 @@ class MonthResult:
 
 def _with_history(definition: ServiceDefinition, export: dict) -> ServiceDefinition:
     """Add the month's weekends, nights and bank holidays worked to each history."""
-    kinds = {s["code"]: s["kind"] for s in export["shifts"]}
+    rota = read_export(export)
     extra: dict[str, dict[str, int]] = {}
-    for slot in export["slots"]:
-        day = date.fromisoformat(slot["date"])
-        for pid in slot["assigned"]:
+    for slot in rota.slots:
+        night = rota.shift_by_code[slot.shift].kind == "on_call"
+        for pid in slot.assigned:
             e = extra.setdefault(pid, {"weekends": 0, "nights": 0, "bank_holidays": 0})
-            e["weekends"] += day.weekday() >= 5
-            e["nights"] += kinds[slot["shift"]] == "on_call"
-            e["bank_holidays"] += is_bank_holiday(definition.service, day)
+            e["weekends"] += slot.date.weekday() >= 5
+            e["nights"] += night
+            e["bank_holidays"] += is_bank_holiday(definition.service, slot.date)
     people = []
     for p in definition.practitioners:
         add = extra.get(p.id)
@@ -104,16 +104,15 @@ def solve_horizon(
         built, solution, export = solved.built, solved.solution, solved.export
         loads = person_loads(definition, built.problem, solution)
         rostered = {k: v for k, v in loads.items() if v.caseload_points is not None and v.rostered}
-        missing = sum(g["missing"] for g in export["gaps"])
+        rota = read_export(export)
+        missing = sum(g.missing for g in rota.gaps)
         results.append(
             MonthResult(
                 month=month,
                 status=solution.status,
                 gaps_proven=solution.gaps_proven,
-                slot_days_below_min=len(export["gaps"]),
-                slot_days_below_target=sum(
-                    1 for s in export["slots"] if len(s["assigned"]) < s["target"]
-                ),
+                slot_days_below_min=len(rota.gaps),
+                slot_days_below_target=sum(1 for s in rota.slots if len(s.assigned) < s.target),
                 locum_days_needed=missing,
                 locum_cost=missing * day_rate,
                 max_load=max((v.total_load for v in rostered.values()), default=0.0),

@@ -4,7 +4,6 @@ button) and their wanted / unwanted day requests. Laid out for a phone first."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,8 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import col, select
 
 from amhp.core.settings import settings
+from amhp.core.states import RotaState
 from amhp.publish import tokens as feed_tokens
 from amhp.publish.links import SUBSCRIBE_HELP, FeedLine
+from amhp.rota.reader import read_export
 from amhp.store.edits import EditRejected, add_item, remove_item
 from amhp.store.tables import RotaVersion
 from api.deps import SessionDep
@@ -49,29 +50,24 @@ def my_duties(session, service_id: str, person: str, months: list[str]) -> list[
         select(RotaVersion)
         .where(
             RotaVersion.service_id == service_id,
-            RotaVersion.state == "published",
+            RotaVersion.state == RotaState.PUBLISHED,
             col(RotaVersion.month).in_(months),
         )
         .order_by(RotaVersion.month)
     ).all()
     out = []
     for rota in rotas:
-        names = {p["id"]: p["name"] for p in rota.export["people"]}
-        shifts = {s["code"]: s for s in rota.export["shifts"]}
-        for slot in rota.export["slots"]:
-            shadow = person in slot.get("shadows", [])
-            if person not in slot["assigned"] and not shadow:
-                continue
-            others = [names[p] for p in slot["assigned"] if p != person]
+        doc = read_export(rota.export)
+        for slot, shadow in doc.duties_of(person):
             out.append(
                 {
-                    "date": date.fromisoformat(slot["date"]),
-                    "shift": shifts[slot["shift"]]["name"],
-                    "code": slot["shift"],
-                    "start": datetime.fromisoformat(slot["start"]),
-                    "end": datetime.fromisoformat(slot["end"]),
+                    "date": slot.date,
+                    "shift": doc.shift_by_code[slot.shift].name,
+                    "code": slot.shift,
+                    "start": slot.start,
+                    "end": slot.end,
                     "shadow": shadow,
-                    "with": others,
+                    "with": [doc.names[p] for p in slot.assigned if p != person],
                 }
             )
     return sorted(out, key=lambda d: d["start"])

@@ -3,13 +3,16 @@ Practitioners see published versions only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import col, select
 
+from amhp.rota.explain import explain as explained
 from amhp.rota.export import to_csv, to_xlsx
+from amhp.rota.reader import read_export
 from amhp.store import repository
 from amhp.store.tables import RotaVersion
 from api.deps import RowId, SessionDep, UserDep, require_read, require_role
@@ -105,22 +108,18 @@ def explain(
     session: SessionDep,
     user: UserDep,
     person: str | None = None,
-    date: str | None = None,
+    date: dt.date | None = None,
 ) -> dict:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
-    doc = _rota(session, user, rota_id).export
-    gaps = [
-        g
-        for g in doc["gaps"]
-        if (date is None or g["date"] == date)
-        and (person is None or any(r.startswith(f"{person}: ") for r in g["reasons"]))
-    ]
-    penalties = [
-        p
-        for p in doc["penalties"]
-        if (person is None or p.get("person") == person) and (date is None or p.get("date") == date)
-    ]
-    return {"gaps": gaps, "penalties": penalties}
+    doc = read_export(_rota(session, user, rota_id).export)
+    try:
+        found = explained(doc, person, date)
+    except KeyError as exc:
+        raise HTTPException(404, str(exc.args[0])) from None
+    return {
+        "gaps": [g.model_dump(mode="json") for g in found.gaps],
+        "penalties": [p.model_dump(mode="json") for p in found.penalties],
+    }
 
 
 @router.post(
