@@ -30,3 +30,14 @@ class RunState(StrEnum):
 
 ACTIVE = (RunState.QUEUED, RunState.RUNNING)
 FINISHED = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
+
+
+class AccountRole(StrEnum):
+    """What an account may do: an admin everything; a lead writes their service;
+    a manager reads it and runs what-ifs; a practitioner sees published rotas and
+    their own leave, requests and feed."""
+
+    ADMIN = "admin"
+    LEAD = "lead"
+    MANAGER = "manager"
+    PRACTITIONER = "practitioner"

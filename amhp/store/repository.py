@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
+from amhp.core.months import parse_month
+from amhp.core.states import RotaState
 from amhp.rota.reader import read_export
 from amhp.service.model import (
     CoverRule,
@@ -187,10 +189,6 @@ def load_service(session: Session, service_id: str) -> ServiceDefinition:
     )
 
 
-def list_services(session: Session) -> list[ServiceRow]:
-    return list(session.exec(select(ServiceRow).order_by(ServiceRow.id)))
-
-
 def save_rota(session: Session, service_id: str, month: str, export: dict) -> RotaVersion:
     """Store a generated rota as a draft version with its assignments."""
     doc = read_export(export)
@@ -220,35 +218,41 @@ def save_rota(session: Session, service_id: str, month: str, export: dict) -> Ro
     return rota
 
 
+def month_versions(session: Session, service_id: str, month: str) -> list[RotaVersion]:
+    """Every version of a month's rota, newest first."""
+    stmt = select(RotaVersion).where(
+        RotaVersion.service_id == service_id, RotaVersion.month == month
+    )
+    return list(session.exec(stmt.order_by(col(RotaVersion.id).desc())))
+
+
+def latest_version(session: Session, service_id: str, month: str) -> RotaVersion | None:
+    return next(iter(month_versions(session, service_id, month)), None)
+
+
 def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | None:
     """The rota the month before ``month`` stands on: its published version if there
     is one, else its latest draft."""
-    year, mon = map(int, month.split("-"))
+    year, mon = parse_month(month)
     previous = f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
-    stmt = select(RotaVersion).where(
-        RotaVersion.service_id == service_id, RotaVersion.month == previous
-    )
-    rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
-    published = [r for r in rotas if r.state == "published"]
+    rotas = month_versions(session, service_id, previous)
+    published = [r for r in rotas if r.state == RotaState.PUBLISHED]
     return (published or rotas or [None])[0]
 
 
 def publish(session: Session, service_id: str, month: str) -> RotaVersion:
     """Publish the latest draft for a month; the previously published version of
     that month is superseded. A published version is never changed again."""
-    stmt = select(RotaVersion).where(
-        RotaVersion.service_id == service_id, RotaVersion.month == month
-    )
-    rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
-    draft = next((r for r in rotas if r.state == "draft"), None)
-    current = next((r for r in rotas if r.state == "published"), None)
+    rotas = month_versions(session, service_id, month)
+    draft = next((r for r in rotas if r.state == RotaState.DRAFT), None)
+    current = next((r for r in rotas if r.state == RotaState.PUBLISHED), None)
     if draft is None or (current is not None and draft.id < current.id):
         raise NotFound(f"no new draft rota for {service_id} in {month}; generate one first")
     for r in rotas:
-        if r.state == "published":
-            r.state = "superseded"
+        if r.state == RotaState.PUBLISHED:
+            r.state = RotaState.SUPERSEDED
             session.add(r)
-    draft.state = "published"
+    draft.state = RotaState.PUBLISHED
     draft.published_at = utcnow()
     session.add(draft)
     session.flush()

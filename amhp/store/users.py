@@ -11,9 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from amhp.core.states import AccountRole
 from amhp.store.tables import AuthToken, ServiceRow, User, utcnow
 
-ROLES = ("admin", "lead", "manager", "practitioner")
+ROLES = tuple(AccountRole)
 TOKEN_TTL = timedelta(hours=12)
 _hasher = PasswordHasher()
 

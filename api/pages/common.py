@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from amhp.service.model import ServiceDefinition
-from amhp.store import repository
 from amhp.store.tables import User
 from amhp.store.users import user_for_token
-from api.deps import SessionDep, can_read
+from api.deps import MANAGER, PRACTITIONER, SessionDep
 
 COOKIE = "amhp_session"
 HERE = Path(__file__).resolve().parents[1]
@@ -51,22 +49,6 @@ def page_user(request: Request, session: SessionDep) -> User:
 PageUser = Annotated[User, Depends(page_user)]
 
 
-def require_service(user: User, service_id: str, *roles: str) -> None:
-    """Another service is not found (its id does not leak); a role without the
-    right is forbidden."""
-    if not can_read(user, service_id):
-        raise HTTPException(404, f"no service {service_id!r}")
-    if roles and user.role != "admin" and user.role not in roles:
-        raise HTTPException(403, f"a {user.role} may not do this")
-
-
-def load_definition(session, service_id: str) -> ServiceDefinition:
-    try:
-        return repository.load_service(session, service_id)
-    except repository.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-
-
 def render(
     request: Request, name: str, user: User | None, status_code: int = 200, **context
 ) -> HTMLResponse:
@@ -78,11 +60,11 @@ def render(
 
 
 def home_for(user: User) -> str:
-    if user.role == "practitioner":
+    if user.role == PRACTITIONER:
         return "/app/me"
     if user.service_id is None:
         return "/app/services"
-    if user.role == "manager":
+    if user.role == MANAGER:
         return f"/app/services/{user.service_id}/whatif"
     return f"/app/services/{user.service_id}"
 

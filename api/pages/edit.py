@@ -16,14 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from amhp.service.model import Leave, Role
 from amhp.store import repository
 from amhp.store.edits import EditRejected, add_item, remove_item
-from api.deps import SessionDep
-from api.pages.common import (
-    PageUser,
-    field_errors,
-    load_definition,
-    render,
-    require_service,
-)
+from api.deps import LEAD, SessionDep, check_service, load_definition
+from api.pages.common import PageUser, field_errors, render
 
 router = APIRouter(prefix="/app/services/{service_id}", include_in_schema=False)
 
@@ -158,7 +152,7 @@ def _page(request, user, definition, part, status_code=200, errors=None, form=No
 @router.get("/{slug}", response_class=HTMLResponse)
 def show(request: Request, service_id: str, slug: str, session: SessionDep, user: PageUser):
     part = _part(slug)
-    require_service(user, service_id, "lead")
+    check_service(user, service_id, LEAD)
     definition = load_definition(session, service_id)
     return _page(request, user, definition, part, done=request.query_params.get("done"))
 
@@ -166,7 +160,7 @@ def show(request: Request, service_id: str, slug: str, session: SessionDep, user
 @router.post("/{slug}", response_class=HTMLResponse)
 async def add(request: Request, service_id: str, slug: str, session: SessionDep, user: PageUser):
     part = _part(slug)
-    require_service(user, service_id, "lead")
+    check_service(user, service_id, LEAD)
     raw = await request.form()
     form = {k: [str(v) for v in raw.getlist(k)] for k in raw}
     try:
@@ -188,7 +182,7 @@ def remove(
     index: Annotated[int, Form(ge=0)],
 ) -> RedirectResponse:
     part = _part(slug)
-    require_service(user, service_id, "lead")
+    check_service(user, service_id, LEAD)
     try:
         remove_item(session, service_id, part.field, index)
     except repository.NotFound as exc:

@@ -11,22 +11,25 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import col, select
 
+from amhp.core.months import MONTH_PATTERN, months_from
 from amhp.rota.grid import build_grid
 from amhp.service.calendar import Period
 from amhp.store import repository
 from amhp.store.edits import EditRejected, add_item, remove_item
-from amhp.store.tables import Job, RotaVersion, ServiceRow
-from api.deps import RowId, SessionDep
-from api.pages.common import (
-    PageUser,
-    field_errors,
+from amhp.store.tables import Job, RotaVersion, ServiceRow, User
+from api.deps import (
+    ADMIN,
+    LEAD,
+    MANAGER,
+    SessionDep,
+    job_access,
     load_definition,
-    render,
-    require_service,
+    rota_access,
+    service_access,
 )
+from api.pages.common import PageUser, field_errors, page_user, render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-EDITORS = ("lead",)
 TIME_LIMITS = (10, 30, 60, 120)
 # What a redirect after a change says (by code: a page never echoes text from a URL).
 DONE = {
@@ -39,27 +42,27 @@ DONE = {
 
 
 def months_from_today(n: int) -> list[str]:
-    today = date.today()
-    out = []
-    for i in range(n):
-        y, m = divmod(today.month - 1 + i, 12)
-        out.append(f"{today.year + y}-{m + 1:02d}")
-    return out
+    return months_from(date.today(), n)
+
+
+# Who may see a service's pages, and who may change it (besides an admin).
+Viewer = Annotated[User, service_access(page_user, LEAD, MANAGER)]
+Editor = Annotated[User, service_access(page_user, LEAD)]
+ViewedRota = Annotated[RotaVersion, rota_access(page_user, LEAD, MANAGER)]
+EditedRota = Annotated[RotaVersion, rota_access(page_user, LEAD)]
+ViewedJob = Annotated[Job, job_access(page_user, LEAD, MANAGER)]
 
 
 @router.get("/services", response_class=HTMLResponse)
 def services(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    if user.role != "admin":
+    if user.role != ADMIN:
         raise HTTPException(403, "only an administrator sees every service")
     rows = session.exec(select(ServiceRow).order_by(ServiceRow.id)).all()
     return render(request, "services.html", user, services=rows)
 
 
 @router.get("/services/{service_id}", response_class=HTMLResponse)
-def overview(
-    request: Request, service_id: str, session: SessionDep, user: PageUser
-) -> HTMLResponse:
-    require_service(user, service_id, "lead", "manager")
+def overview(request: Request, service_id: str, session: SessionDep, user: Viewer) -> HTMLResponse:
     definition = load_definition(session, service_id)
     stored = session.exec(
         select(RotaVersion.month)
@@ -70,12 +73,8 @@ def overview(
     ).all()
     months = []
     for month in sorted({*months_from_today(3), *stored}):
-        versions = session.exec(
-            select(RotaVersion)
-            .where(RotaVersion.service_id == service_id, RotaVersion.month == month)
-            .order_by(col(RotaVersion.id).desc())
-        ).all()
-        months.append({"month": month, "latest": versions[0] if versions else None})
+        latest = repository.latest_version(session, service_id, month)
+        months.append({"month": month, "latest": latest})
     jobs = session.exec(
         select(Job).where(Job.service_id == service_id).order_by(col(Job.id).desc()).limit(5)
     ).all()
@@ -97,34 +96,23 @@ def generate(
     request: Request,
     service_id: str,
     session: SessionDep,
-    user: PageUser,
-    month: Annotated[str, Form(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    user: Editor,
+    month: Annotated[str, Form(pattern=MONTH_PATTERN)],
     time_limit: Annotated[int, Form(ge=5, le=600)] = 30,
 ) -> RedirectResponse:
-    require_service(user, service_id, *EDITORS)
     load_definition(session, service_id)
     job = request.app.state.jobs.submit(service_id, month, float(time_limit))
     return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
 
 
-def _job(session, user, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise HTTPException(404, f"no job {job_id}")
-    require_service(user, job.service_id, "lead", "manager")
-    return job
-
-
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job_id: RowId, session: SessionDep, user: PageUser):
-    job = _job(session, user, job_id)
+def job_page(request: Request, job: ViewedJob, user: PageUser):
     return render(request, "job.html", user, job=job)
 
 
 @router.get("/jobs/{job_id}/state")
-def job_state(job_id: RowId, session: SessionDep, user: PageUser) -> JSONResponse:
+def job_state(job: ViewedJob) -> JSONResponse:
     """Polled by the progress page: state, incumbent and bound, and where to go."""
-    job = _job(session, user, job_id)
     return JSONResponse(
         {
             "state": job.state,
@@ -134,14 +122,6 @@ def job_state(job_id: RowId, session: SessionDep, user: PageUser) -> JSONRespons
         },
         headers={"Cache-Control": "no-store"},
     )
-
-
-def _rota(session, user, rota_id: int) -> RotaVersion:
-    rota = session.get(RotaVersion, rota_id)
-    if rota is None:
-        raise HTTPException(404, f"no rota {rota_id}")
-    require_service(user, rota.service_id, "lead", "manager")
-    return rota
 
 
 def _rota_page(request, session, user, rota, status_code=200, errors=None, form=None):
@@ -157,7 +137,7 @@ def _rota_page(request, session, user, rota, status_code=200, errors=None, form=
         grid=build_grid(rota.export),
         service=definition,
         fixed=fixed,
-        can_edit=user.role in ("admin", *EDITORS),
+        can_edit=user.role in (ADMIN, LEAD),
         time_limits=TIME_LIMITS,
         message=DONE.get(request.query_params.get("done", "")),
         errors=errors or {},
@@ -166,14 +146,14 @@ def _rota_page(request, session, user, rota, status_code=200, errors=None, form=
 
 
 @router.get("/rotas/{rota_id}", response_class=HTMLResponse)
-def rota_page(request: Request, rota_id: RowId, session: SessionDep, user: PageUser):
-    return _rota_page(request, session, user, _rota(session, user, rota_id))
+def rota_page(request: Request, rota: ViewedRota, session: SessionDep, user: PageUser):
+    return _rota_page(request, session, user, rota)
 
 
 @router.post("/rotas/{rota_id}/fix", response_class=HTMLResponse)
 def fix_cell(
     request: Request,
-    rota_id: RowId,
+    rota: EditedRota,
     session: SessionDep,
     user: PageUser,
     person: Annotated[str, Form()],
@@ -182,14 +162,12 @@ def fix_cell(
 ):
     """Refused at once when the cell breaks a hard rule for this month (leave, rest,
     a day off after on-call...), not later when someone generates."""
-    rota = _rota(session, user, rota_id)
-    require_service(user, rota.service_id, *EDITORS)
     try:
         add_item(session, rota.service_id, "fixed", {"person": person, "date": day, "shift": shift})
     except EditRejected as exc:
         errors = field_errors(exc.problems)
     else:
-        return RedirectResponse(f"/app/rotas/{rota_id}?done=fixed", status_code=303)
+        return RedirectResponse(f"/app/rotas/{rota.id}?done=fixed", status_code=303)
     session.rollback()
     form = {"person": person, "day": day, "shift": shift}
     return _rota_page(request, session, user, rota, 422, errors, form)
@@ -197,33 +175,22 @@ def fix_cell(
 
 @router.post("/rotas/{rota_id}/unfix")
 def unfix_cell(
-    rota_id: RowId,
-    session: SessionDep,
-    user: PageUser,
-    index: Annotated[int, Form(ge=0)],
+    rota: EditedRota, session: SessionDep, index: Annotated[int, Form(ge=0)]
 ) -> RedirectResponse:
-    rota = _rota(session, user, rota_id)
-    require_service(user, rota.service_id, *EDITORS)
     try:
         remove_item(session, rota.service_id, "fixed", index)
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    return RedirectResponse(f"/app/rotas/{rota_id}?done=unfixed", status_code=303)
+    return RedirectResponse(f"/app/rotas/{rota.id}?done=unfixed", status_code=303)
 
 
 @router.post("/rotas/{rota_id}/publish")
-def publish(rota_id: RowId, session: SessionDep, user: PageUser) -> RedirectResponse:
-    rota = _rota(session, user, rota_id)
-    require_service(user, rota.service_id, *EDITORS)
-    latest = session.exec(
-        select(RotaVersion)
-        .where(RotaVersion.service_id == rota.service_id, RotaVersion.month == rota.month)
-        .order_by(col(RotaVersion.id).desc())
-    ).first()
+def publish(rota: EditedRota, session: SessionDep) -> RedirectResponse:
+    latest = repository.latest_version(session, rota.service_id, rota.month)
     if latest is None or latest.id != rota.id:
         raise HTTPException(409, "a newer version of this month exists; publish that one")
     try:
         repository.publish(session, rota.service_id, rota.month)
     except repository.NotFound as exc:
         raise HTTPException(409, str(exc)) from None
-    return RedirectResponse(f"/app/rotas/{rota_id}?done=published", status_code=303)
+    return RedirectResponse(f"/app/rotas/{rota.id}?done=published", status_code=303)

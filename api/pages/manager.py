@@ -16,12 +16,12 @@ from amhp.runs.whatif_jobs import submit_run
 from amhp.service.file import ServiceFileError
 from amhp.store.tables import WhatIfRun
 from amhp.whatif.report import comparison, to_xlsx
-from api.deps import RowId, SessionDep
-from api.pages.common import PageUser, load_definition, render, require_service
+from api.deps import LEAD, MANAGER, RowId, SessionDep, check_service, check_whatif, load_definition
+from api.pages.common import PageUser, render
 from api.pages.lead import months_from_today
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-ROLES = ("manager", "lead")
+ROLES = (MANAGER, LEAD)
 MAX_UPLOAD = 256 * 1024
 
 
@@ -77,7 +77,7 @@ def _runs(session, service_id: str) -> list[WhatIfRun]:
 
 @router.get("/services/{service_id}/whatif", response_class=HTMLResponse)
 def whatif_form(request: Request, service_id: str, session: SessionDep, user: PageUser):
-    require_service(user, service_id, *ROLES)
+    check_service(user, service_id, *ROLES)
     definition = load_definition(session, service_id)
     return _form(request, user, definition, _runs(session, service_id))
 
@@ -92,7 +92,7 @@ async def whatif_submit(
     spec: Annotated[str, Form(max_length=MAX_UPLOAD)] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ):
-    require_service(user, service_id, *ROLES)
+    check_service(user, service_id, *ROLES)
     definition = load_definition(session, service_id)
     text = spec
     if upload is not None and upload.filename:
@@ -118,24 +118,16 @@ async def whatif_submit(
     return RedirectResponse(f"/app/whatifs/{run.id}", status_code=303)
 
 
-def _run(session, user, run_id: int) -> WhatIfRun:
-    run = session.get(WhatIfRun, run_id)
-    if run is None:
-        raise HTTPException(404, f"no what-if {run_id}")
-    require_service(user, run.service_id, *ROLES)
-    return run
-
-
 @router.get("/whatifs/{run_id}", response_class=HTMLResponse)
 def whatif_page(request: Request, run_id: RowId, session: SessionDep, user: PageUser):
-    run = _run(session, user, run_id)
+    run = check_whatif(session, user, run_id, *ROLES)
     table = comparison(run.result) if run.result else None
     return render(request, "whatif_run.html", user, run=run, comparison=table)
 
 
 @router.get("/whatifs/{run_id}/state")
 def whatif_state(run_id: RowId, session: SessionDep, user: PageUser) -> JSONResponse:
-    run = _run(session, user, run_id)
+    run = check_whatif(session, user, run_id, *ROLES)
     return JSONResponse(
         {"state": run.state, "progress": run.progress, "error": run.error},
         headers={"Cache-Control": "no-store"},
@@ -144,7 +136,7 @@ def whatif_state(run_id: RowId, session: SessionDep, user: PageUser) -> JSONResp
 
 @router.get("/whatifs/{run_id}/results.{kind}")
 def whatif_download(run_id: RowId, kind: str, session: SessionDep, user: PageUser) -> Response:
-    run = _run(session, user, run_id)
+    run = check_whatif(session, user, run_id, *ROLES)
     if run.result is None:
         raise HTTPException(409, "the what-if has no results yet")
     name = f"whatif-{run.id}.{kind}"

@@ -18,8 +18,8 @@ from amhp.publish.links import SUBSCRIBE_HELP, FeedLine
 from amhp.rota.reader import read_export
 from amhp.store.edits import EditRejected, add_item, remove_item
 from amhp.store.tables import RotaVersion
-from api.deps import SessionDep
-from api.pages.common import PageUser, field_errors, load_definition, render
+from api.deps import SessionDep, load_definition
+from api.pages.common import PageUser, field_errors, render
 from api.pages.lead import months_from_today
 
 router = APIRouter(prefix="/app/me", include_in_schema=False)

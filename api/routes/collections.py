@@ -26,10 +26,17 @@ from amhp.service.model import (
     ServiceDefinition,
     ShiftTypeDef,
 )
-from amhp.store import repository
 from amhp.store.edits import EditRejected, replace_items
 from amhp.store.tables import ServiceRow, User
-from api.deps import SessionDep, UserDep, require_read, require_role, service_etag
+from api.deps import (
+    PRACTITIONER,
+    SessionDep,
+    UserDep,
+    check_own_or_lead,
+    check_service,
+    load_definition,
+    service_etag,
+)
 
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
@@ -58,11 +65,9 @@ def _key(c: Collection, item: BaseModel, index: int) -> str:
 
 
 def _may_write(user: User, service_id: str, c: Collection, item: BaseModel | None) -> None:
-    if user.role == "practitioner" and c.own and user.service_id == service_id:
-        if item is not None and getattr(item, "person", None) != user.person_id:
-            raise HTTPException(403, "you may only change your own entries")
-        return
-    require_role(user, service_id, "lead")
+    # An entry without a person is nobody's own ("" matches no practitioner).
+    person = None if item is None else (getattr(item, "person", None) or "")
+    check_own_or_lead(user, service_id, person, own=c.own)
 
 
 def _save(
@@ -93,11 +98,8 @@ def make_router(c: Collection) -> APIRouter:
     model = c.model
 
     def load(session, user, service_id: str) -> ServiceDefinition:
-        require_read(user, service_id)
-        try:
-            return repository.load_service(session, service_id)
-        except repository.NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
+        check_service(user, service_id)
+        return load_definition(session, service_id)
 
     def find(definition: ServiceDefinition, key: str) -> int:
         items = getattr(definition, c.field)
@@ -115,7 +117,7 @@ def make_router(c: Collection) -> APIRouter:
     def list_items(service_id: str, session: SessionDep, user: UserDep, response: Response):
         definition = load(session, user, service_id)
         items = getattr(definition, c.field)
-        if user.role == "practitioner":
+        if user.role == PRACTITIONER:
             if not c.own:
                 raise HTTPException(403, "practitioners see only their own leave and requests")
             items = [i for i in items if i.person == user.person_id]

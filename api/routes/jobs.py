@@ -3,10 +3,12 @@ progress, cancel it."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, HTTPException
 
-from amhp.store.tables import Job, ServiceRow
-from api.deps import RowId, SessionDep, UserDep, require_role, runner
+from amhp.store.tables import Job, ServiceRow, User
+from api.deps import LEAD, MANAGER, SessionDep, current_user, job_access, runner, service_access
 from api.schemas import JobOut, JobRequest
 
 router = APIRouter(tags=["jobs"])
@@ -23,25 +25,19 @@ def _out(job: Job) -> JobOut:
     responses={401: {}, 403: {}, 404: {}, 422: {}},
 )
 def start_job(
-    service_id: str, body: JobRequest, session: SessionDep, user: UserDep, jobs=Depends(runner)
+    service_id: str,
+    body: JobRequest,
+    session: SessionDep,
+    _user: Annotated[User, service_access(current_user, LEAD)],
+    jobs=Depends(runner),
 ) -> JobOut:
-    require_role(user, service_id, "lead")
     if session.get(ServiceRow, service_id) is None:
         raise HTTPException(404, f"no service {service_id!r}")
     return _out(jobs.submit(service_id, body.month, body.time_limit))
 
 
-def _job(session, user, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None or (user.role != "admin" and user.service_id != job.service_id):
-        raise HTTPException(404, f"no job {job_id}")
-    return job
-
-
 @router.get("/jobs/{job_id}", response_model=JobOut, responses={401: {}, 403: {}, 404: {}})
-def get_job(job_id: RowId, session: SessionDep, user: UserDep) -> JobOut:
-    job = _job(session, user, job_id)
-    require_role(user, job.service_id, "lead", "manager")
+def get_job(job: Annotated[Job, job_access(current_user, LEAD, MANAGER)]) -> JobOut:
     return _out(job)
 
 
@@ -51,10 +47,10 @@ def get_job(job_id: RowId, session: SessionDep, user: UserDep) -> JobOut:
     status_code=202,
     responses={401: {}, 403: {}, 404: {}, 409: {}},
 )
-def cancel_job(job_id: RowId, session: SessionDep, user: UserDep, jobs=Depends(runner)) -> JobOut:
-    job = _job(session, user, job_id)
-    require_role(user, job.service_id, "lead")
-    if not jobs.cancel(job_id):
-        raise HTTPException(409, f"job {job_id} has already ended ({job.state})")
+def cancel_job(
+    job: Annotated[Job, job_access(current_user, LEAD)], session: SessionDep, jobs=Depends(runner)
+) -> JobOut:
+    if not jobs.cancel(job.id):
+        raise HTTPException(409, f"job {job.id} has already ended ({job.state})")
     session.refresh(job)
     return _out(job)

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import col, select
 
+from amhp.core.months import MONTH_PATTERN
+from amhp.core.states import RotaState
 from amhp.rota.explain import explain as explained
 from amhp.rota.export import to_csv, to_xlsx
 from amhp.rota.reader import read_export
 from amhp.store import repository
-from amhp.store.tables import RotaVersion
-from api.deps import RowId, SessionDep, UserDep, require_read, require_role
+from amhp.store.tables import RotaVersion, User
+from api.deps import (
+    LEAD,
+    SessionDep,
+    current_user,
+    rota_access,
+    rota_visible,
+    service_access,
+)
 from api.schemas import RotaVersionOut
 
 router = APIRouter(tags=["rotas"])
@@ -37,8 +46,8 @@ def _out(r: RotaVersion) -> RotaVersionOut:
     )
 
 
-def _visible(user, rota: RotaVersion) -> bool:
-    return user.role != "practitioner" or rota.published_at is not None
+ReadableRota = Annotated[RotaVersion, rota_access(current_user)]
+LeadsRota = Annotated[RotaVersion, rota_access(current_user, LEAD)]
 
 
 @router.get(
@@ -49,26 +58,14 @@ def _visible(user, rota: RotaVersion) -> bool:
 def list_rotas(
     service_id: str,
     session: SessionDep,
-    user: UserDep,
-    month: str | None = Query(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+    user: Annotated[User, service_access(current_user)],
+    month: str | None = Query(default=None, pattern=MONTH_PATTERN),
 ):
-    require_read(user, service_id)
     stmt = select(RotaVersion).where(RotaVersion.service_id == service_id)
     if month:
         stmt = stmt.where(RotaVersion.month == month)
     rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
-    return [_out(r) for r in rotas if _visible(user, r)]
-
-
-def _rota(session, user, rota_id: int) -> RotaVersion:
-    rota = session.get(RotaVersion, rota_id)
-    if (
-        rota is None
-        or (user.role != "admin" and user.service_id != rota.service_id)
-        or (not _visible(user, rota))
-    ):
-        raise HTTPException(404, f"no rota {rota_id}")
-    return rota
+    return [_out(r) for r in rotas if rota_visible(user, r)]
 
 
 @router.get(
@@ -79,13 +76,7 @@ def _rota(session, user, rota_id: int) -> RotaVersion:
         404: {},
     },
 )
-def get_rota(
-    rota_id: RowId,
-    session: SessionDep,
-    user: UserDep,
-    format: Literal["json", "csv", "xlsx"] = "json",
-) -> Response:
-    rota = _rota(session, user, rota_id)
+def get_rota(rota: ReadableRota, format: Literal["json", "csv", "xlsx"] = "json") -> Response:
     name = f"{rota.service_id}-{rota.month}-v{rota.id}"
     if format == "csv":
         return Response(
@@ -103,15 +94,9 @@ def get_rota(
 
 
 @router.get("/rotas/{rota_id}/explain", responses={401: {}, 404: {}})
-def explain(
-    rota_id: RowId,
-    session: SessionDep,
-    user: UserDep,
-    person: str | None = None,
-    date: dt.date | None = None,
-) -> dict:
+def explain(rota: ReadableRota, person: str | None = None, date: dt.date | None = None) -> dict:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
-    doc = read_export(_rota(session, user, rota_id).export)
+    doc = read_export(rota.export)
     try:
         found = explained(doc, person, date)
     except KeyError as exc:
@@ -127,15 +112,13 @@ def explain(
     response_model=RotaVersionOut,
     responses={401: {}, 403: {}, 404: {}, 409: {}},
 )
-def publish(rota_id: RowId, session: SessionDep, user: UserDep) -> RotaVersionOut:
-    rota = _rota(session, user, rota_id)
-    require_role(user, rota.service_id, "lead")
-    if rota.state != "draft":
-        raise HTTPException(409, f"rota {rota_id} is {rota.state}, not a draft")
+def publish(rota: LeadsRota, session: SessionDep) -> RotaVersionOut:
+    if rota.state != RotaState.DRAFT:
+        raise HTTPException(409, f"rota {rota.id} is {rota.state}, not a draft")
     try:
         published = repository.publish(session, rota.service_id, rota.month)
     except repository.NotFound as exc:
         raise HTTPException(409, str(exc)) from None
     if published.id != rota.id:
-        raise HTTPException(409, f"rota {rota_id} is not the latest draft of {rota.month}")
+        raise HTTPException(409, f"rota {rota.id} is not the latest draft of {rota.month}")
     return _out(published)

@@ -3,34 +3,46 @@ through the service revision as ETag), practitioners, feed links."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Header, HTTPException, Response
 from sqlmodel import select
 
 from amhp.publish.links import feed_lines
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
-from amhp.store.tables import ServiceRow
-from api.deps import SessionDep, UserDep, require_read, require_role, service_etag
+from amhp.store.tables import ServiceRow, User
+from api.deps import (
+    ADMIN,
+    LEAD,
+    MANAGER,
+    PRACTITIONER,
+    SessionDep,
+    UserDep,
+    check_own_or_lead,
+    check_service,
+    current_user,
+    load_definition,
+    service_access,
+    service_etag,
+)
 from api.schemas import FeedLinkOut, ServiceSummary
 
 router = APIRouter(prefix="/services", tags=["services"])
+Reader = Annotated[User, service_access(current_user)]
 
 
 @router.get("", response_model=list[ServiceSummary], responses={401: {}})
 def list_services(session: SessionDep, user: UserDep) -> list[ServiceSummary]:
     stmt = select(ServiceRow).order_by(ServiceRow.id)
-    if user.role != "admin":
+    if user.role != ADMIN:
         stmt = stmt.where(ServiceRow.id == user.service_id)
     return [ServiceSummary(id=r.id, name=r.name, revision=r.revision) for r in session.exec(stmt)]
 
 
 @router.get("/{service_id}", response_model=ServiceDefinition, responses={401: {}, 404: {}})
-def get_service(service_id: str, session: SessionDep, user: UserDep, response: Response):
-    require_read(user, service_id)
-    try:
-        definition = repository.load_service(session, service_id)
-    except repository.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+def get_service(service_id: str, session: SessionDep, user: Reader, response: Response):
+    definition = load_definition(session, service_id)
     response.headers["ETag"] = service_etag(session.get(ServiceRow, service_id))
     return definition
 
@@ -61,10 +73,10 @@ def put_service(
         )
     row = session.get(ServiceRow, service_id)
     if row is None:
-        if user.role != "admin":
+        if user.role != ADMIN:
             raise HTTPException(404, f"no service {service_id!r}")
     else:
-        require_role(user, service_id, "lead")
+        check_service(user, service_id, LEAD)
         if if_match is not None and if_match != service_etag(row):
             raise HTTPException(
                 409, f"the service changed since you read it (now {service_etag(row)})"
@@ -74,17 +86,15 @@ def put_service(
 
 
 @router.get("/{service_id}/feeds", response_model=list[FeedLinkOut], responses={401: {}, 404: {}})
-def feeds(service_id: str, user: UserDep) -> list[FeedLinkOut]:
+def feeds(service_id: str, user: Reader) -> list[FeedLinkOut]:
     """Feed links the caller may see: a practitioner only their own."""
-    if user.role != "admin" and user.service_id != service_id:
-        raise HTTPException(404, f"no service {service_id!r}")
     try:
         lines = feed_lines(service_id)
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    if user.role == "practitioner":
+    if user.role == PRACTITIONER:
         lines = [x for x in lines if x.kind == "person" and x.subject == user.person_id]
-    elif user.role == "manager":
+    elif user.role == MANAGER:
         lines = [x for x in lines if x.kind != "person"]
     return [FeedLinkOut(kind=x.kind, subject=x.subject, path=x.path) for x in lines]
 
@@ -96,7 +106,7 @@ def feeds(service_id: str, user: UserDep) -> list[FeedLinkOut]:
 )
 def reissue_feed(service_id: str, person_id: str, user: UserDep) -> FeedLinkOut:
     """A new private link; the old one stops working."""
-    _own_feed_or_lead(user, service_id, person_id)
+    check_own_or_lead(user, service_id, person_id)
     try:
         lines = feed_lines(service_id, reissue=person_id)
     except repository.NotFound as exc:
@@ -109,17 +119,9 @@ def reissue_feed(service_id: str, person_id: str, user: UserDep) -> FeedLinkOut:
     "/{service_id}/feeds/person/{person_id}", status_code=204, responses={401: {}, 403: {}, 404: {}}
 )
 def revoke_feed(service_id: str, person_id: str, user: UserDep) -> Response:
-    _own_feed_or_lead(user, service_id, person_id)
+    check_own_or_lead(user, service_id, person_id)
     try:
         feed_lines(service_id, revoke=person_id)
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     return Response(status_code=204)
-
-
-def _own_feed_or_lead(user, service_id: str, person_id: str) -> None:
-    if user.role == "practitioner" and user.service_id == service_id:
-        if user.person_id != person_id:
-            raise HTTPException(403, "you may only manage your own feed")
-        return
-    require_role(user, service_id, "lead")

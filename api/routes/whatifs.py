@@ -4,16 +4,19 @@ once: 422 names scenario, change and field), watch its progress, read the
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from amhp.core.states import ACTIVE
 from amhp.runs.whatif_jobs import submit_run
 from amhp.service.file import ServiceFileError
-from amhp.store.tables import ServiceRow, WhatIfRun
-from api.deps import RowId, SessionDep, UserDep, require_role
+from amhp.store.tables import ServiceRow, User, WhatIfRun
+from api.deps import LEAD, MANAGER, SessionDep, current_user, service_access, whatif_access
 from api.schemas import WhatIfOut, WhatIfRequest
 
 router = APIRouter(tags=["what-if"])
-ROLES = ("lead", "manager")
+ROLES = (LEAD, MANAGER)
 
 
 def _out(run: WhatIfRun, with_result: bool = False) -> WhatIfOut:
@@ -28,9 +31,12 @@ def _out(run: WhatIfRun, with_result: bool = False) -> WhatIfOut:
     responses={401: {}, 403: {}, 404: {}, 422: {}},
 )
 def start_whatif(
-    service_id: str, body: WhatIfRequest, request: Request, session: SessionDep, user: UserDep
+    service_id: str,
+    body: WhatIfRequest,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, service_access(current_user, *ROLES)],
 ) -> WhatIfOut:
-    require_role(user, service_id, *ROLES)
     if session.get(ServiceRow, service_id) is None:
         raise HTTPException(404, f"no service {service_id!r}")
     try:
@@ -48,23 +54,17 @@ def start_whatif(
     return _out(run)
 
 
-def _run(session, user, run_id: int) -> WhatIfRun:
-    run = session.get(WhatIfRun, run_id)
-    if run is None or (user.role != "admin" and user.service_id != run.service_id):
-        raise HTTPException(404, f"no what-if {run_id}")
-    require_role(user, run.service_id, *ROLES)
-    return run
+RunDep = Annotated[WhatIfRun, whatif_access(current_user, *ROLES)]
 
 
 @router.get("/whatifs/{run_id}", response_model=WhatIfOut, responses={401: {}, 403: {}, 404: {}})
-def get_whatif(run_id: RowId, session: SessionDep, user: UserDep) -> WhatIfOut:
+def get_whatif(run: RunDep) -> WhatIfOut:
     """Progress while running; the ``amhp-whatif/1`` document in ``result`` when done."""
-    return _out(_run(session, user, run_id), with_result=True)
+    return _out(run, with_result=True)
 
 
 @router.delete("/whatifs/{run_id}", status_code=204, responses={401: {}, 403: {}, 404: {}, 409: {}})
-def cancel_whatif(run_id: RowId, request: Request, session: SessionDep, user: UserDep) -> Response:
-    run = _run(session, user, run_id)
-    if run.state not in ("queued", "running") or not request.app.state.whatifs.cancel(run.id):
+def cancel_whatif(run: RunDep, request: Request) -> Response:
+    if run.state not in ACTIVE or not request.app.state.whatifs.cancel(run.id):
         raise HTTPException(409, f"the what-if has already {run.state}")
     return Response(status_code=204)

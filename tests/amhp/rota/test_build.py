@@ -40,7 +40,9 @@ def test_a_service_that_sets_no_rule_gets_the_solvers_defaults():
 
 def test_every_setting_reaches_the_solver():
     """Each number changed from its default arrives changed (none dropped by the mapping)."""
-    text = MINIMAL_SERVICE.replace("practitioners:", """rules:
+    text = MINIMAL_SERVICE.replace(
+        "practitioners:",
+        """rules:
   min_rest_hours: 12
   max_consecutive_duty_days: 4
   day_off_after_on_call: false
@@ -52,7 +54,9 @@ def test_every_setting_reaches_the_solver():
              max_shadows_per_slot: 2}
   workload: {balance_caseload: false}
   weights: {cover_target: 7, requests: 3, cover_over: 2}
-practitioners:""", 1)
+practitioners:""",
+        1,
+    )
     rules = build_problem(parse_service(text), Period.month("2026-11")).problem.rules
     assert rules == solver.Rules(
         min_rest_hours=12,
