@@ -3,9 +3,11 @@ one access check per kind of resource (service, rota version, job, what-if run),
 used alike by the JSON routes (bearer header) and the pages (login cookie).
 
 Another service's resources are not found rather than forbidden, so ids do not
-leak; within the caller's service a role without the right is forbidden."""
+leak; within the caller's service a role without the right is forbidden.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: the dependency factories' inner
+functions annotate with their closure's ``who``, which FastAPI must see as an object,
+not resolve from a string."""
 
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any

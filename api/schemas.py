@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from amhp.core.months import Month
+
 
 class LoginRequest(BaseModel):
     model_config = ConfigDict(
@@ -40,7 +42,7 @@ class JobRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"month": "2026-12", "time_limit": 60}]}
     )
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: Month
     time_limit: float = Field(default=60.0, gt=0, le=3600)
 
 

@@ -152,7 +152,7 @@ class Result:
     instance: str
     objective: float
     bound: float
-    status: str
+    status: solver.SolveStatus
     seconds: float
     first_solution_s: float | None
     roster: dict[str, list[str]]

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import ortools
 
+import solver
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -48,7 +50,7 @@ def curtois_case(
     path = DATA / f"Instance{number}.txt"
     result = solve_instance(path, time_limit, workers, cp_sat, construct)
     best = best_known()[result.instance]
-    found = result.status in ("optimal", "feasible")
+    found = solver.SolveStatus(result.status).found
     if found:
         write_solution(result, RESULTS / "curtois")
         checked, violations = score(path, result.roster)
@@ -100,7 +102,7 @@ def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict
         built.problem, solver.SolveParams(time_limit=time_limit, workers=workers), progress
     )
     gap = (sol.objective - sol.bound) / sol.objective if sol.objective else 0.0
-    if sol.status == "optimal":
+    if sol.status == solver.SolveStatus.OPTIMAL:
         seen.setdefault("within_1pct", sol.wall_time)
     return {
         "people": people,
@@ -111,7 +113,7 @@ def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict
         "first_rota_s": round(seen.get("first", float("nan")), 2),
         "within_1pct_s": round(seen.get("within_1pct", float("nan")), 1),
         "status": sol.status,
-        "optimal_s": round(sol.wall_time, 1) if sol.status == "optimal" else None,
+        "optimal_s": round(sol.wall_time, 1) if sol.status == solver.SolveStatus.OPTIMAL else None,
         "gap_at_end": round(gap, 4),
         "gaps_proven": sol.gaps_proven,
         "seconds": round(sol.wall_time, 1),

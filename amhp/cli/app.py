@@ -106,7 +106,7 @@ def solve(
         raise _fail(f"--month: {exc}", INVALID) from None
     if not quiet:
         print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
-    if result.solution.status not in ("optimal", "feasible"):
+    if not result.solution.status.found:
         raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
     if out:
         text = (

@@ -11,10 +11,11 @@ import time
 
 import solver
 from amhp.core.settings import settings
+from amhp.core.states import RunState
 from amhp.runs import operations
-from amhp.runs.state import StoppablePool, recover_rows, update_row
+from amhp.runs.state import BackgroundRunner, claim
 from amhp.store.db import transaction
-from amhp.store.tables import Job, utcnow
+from amhp.store.tables import Job
 
 PROGRESS_EVERY_S = 1.0
 
@@ -23,15 +24,15 @@ def max_concurrent_solves() -> int:
     return settings().max_solves
 
 
-class JobRunner:
-    def __init__(self, workers: int | None = None) -> None:
-        self._pool = StoppablePool(workers or max_concurrent_solves())
+class JobRunner(BackgroundRunner):
+    """An interrupted job's partial rota was never stored: it is failed and the
+    lead generates again."""
 
-    def recover(self) -> None:
-        """At start-up: a job that was running when the server stopped is failed
-        (its partial rota was never stored); queued jobs are run."""
-        for job_id in recover_rows(Job, "interrupted by a server restart; generate again"):
-            self.start(job_id)
+    table = Job
+    interrupted = "interrupted by a server restart; generate again"
+
+    def __init__(self, workers: int | None = None) -> None:
+        super().__init__(workers or max_concurrent_solves())
 
     def submit(self, service_id: str, month: str, time_limit: float) -> Job:
         with transaction() as session:
@@ -41,32 +42,11 @@ class JobRunner:
         self.start(job.id)
         return job
 
-    def start(self, job_id: int) -> None:
-        self._pool.start(job_id, self._run_job)
-
-    def cancel(self, job_id: int) -> bool:
-        """Ask a queued or running job to stop; False when it has already ended."""
-        with transaction() as session:
-            job = session.get(Job, job_id)
-            if job is None or job.state not in ("queued", "running"):
-                return False
-            if job.state == "queued":
-                job.state, job.finished_at = "cancelled", utcnow()
-                session.add(job)
-        self._pool.stop(job_id)
-        return True
-
-    def shutdown(self) -> None:
-        self._pool.shutdown()
-
-    def _run_job(self, job_id: int, stop: threading.Event) -> None:
-        with transaction() as session:
-            job = session.get(Job, job_id)
-            if job is None or job.state != "queued":
-                return  # cancelled while it waited
-            job.state, job.started_at = "running", utcnow()
-            session.add(job)
-            service_id, month, limit = job.service_id, job.month, job.time_limit
+    def _run(self, job_id: int, stop: threading.Event) -> None:
+        job = claim(Job, job_id)
+        if job is None:
+            return  # cancelled while it waited
+        service_id, month, limit = job.service_id, job.month, job.time_limit
         last = [0.0]
 
         def report(p: solver.Progress) -> None:
@@ -93,19 +73,18 @@ class JobRunner:
             if result.version_id is None:
                 self._update(
                     job_id,
-                    state="failed",
+                    state=RunState.FAILED,
                     progress=final,
                     error="no rota found within the time limit",
                 )
             else:
-                self._update(job_id, state="succeeded", progress=final, rota_id=result.version_id)
+                self._update(
+                    job_id, state=RunState.SUCCEEDED, progress=final, rota_id=result.version_id
+                )
         except _Cancelled:
-            self._update(job_id, state="cancelled")
+            self._update(job_id, state=RunState.CANCELLED)
         except Exception as exc:  # reported on the job, never lost
-            self._update(job_id, state="failed", error=f"{type(exc).__name__}: {exc}")
-
-    def _update(self, job_id: int, **fields) -> None:
-        update_row(Job, job_id, **fields)
+            self._update(job_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
 
 
 class _Cancelled(Exception):

@@ -10,10 +10,36 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import col, select
 
+from amhp.core.states import ACTIVE, FINISHED, RunState
 from amhp.store.db import transaction
 from amhp.store.tables import utcnow
 
-FINISHED = ("succeeded", "failed", "cancelled")
+
+def claim(table, row_id: int):
+    """Mark a queued row running and return it; None when it is no longer queued
+    (cancelled while it waited)."""
+    with transaction() as session:
+        row = session.get(table, row_id)
+        if row is None or row.state != RunState.QUEUED:
+            return None
+        row.state = RunState.RUNNING
+        if hasattr(row, "started_at"):
+            row.started_at = utcnow()
+        session.add(row)
+    return row
+
+
+def cancel_row(table, row_id: int) -> bool:
+    """A queued row is cancelled at once; a running one is left for its run to stop.
+    False when the row has already finished (or is not there)."""
+    with transaction() as session:
+        row = session.get(table, row_id)
+        if row is None or row.state not in ACTIVE:
+            return False
+        if row.state == RunState.QUEUED:
+            row.state, row.finished_at = RunState.CANCELLED, utcnow()
+            session.add(row)
+    return True
 
 
 def recover_rows(table, interrupted: str) -> list[int]:
@@ -21,11 +47,11 @@ def recover_rows(table, interrupted: str) -> list[int]:
     ``interrupted`` as their error (nothing partial was stored); the ids of
     ``queued`` rows are returned to be started again."""
     with transaction() as session:
-        rows = session.exec(select(table).where(col(table.state).in_(("queued", "running"))))
+        rows = session.exec(select(table).where(col(table.state).in_(ACTIVE)))
         queued = []
         for row in rows:
-            if row.state == "running":
-                row.state, row.finished_at, row.error = "failed", utcnow(), interrupted
+            if row.state == RunState.RUNNING:
+                row.state, row.finished_at, row.error = RunState.FAILED, utcnow(), interrupted
                 session.add(row)
             else:
                 queued.append(row.id)
@@ -82,3 +108,39 @@ class StoppablePool:
         finally:
             with self._lock:
                 self._stops.pop(run_id, None)
+
+
+class BackgroundRunner:
+    """What rota jobs and what-ifs share: rows of ``table`` run on a stoppable
+    pool; at start-up interrupted rows are failed with ``interrupted`` and queued
+    ones started; a cancel stops a queued row at once and asks a running one to
+    stop. A subclass says how one run is done (``_run``)."""
+
+    table: type
+    interrupted = "interrupted by a server restart; start it again"
+
+    def __init__(self, workers: int) -> None:
+        self._pool = StoppablePool(workers)
+
+    def recover(self) -> None:
+        for run_id in recover_rows(self.table, self.interrupted):
+            self.start(run_id)
+
+    def start(self, run_id: int) -> None:
+        self._pool.start(run_id, self._run)
+
+    def cancel(self, run_id: int) -> bool:
+        """Ask a queued or running row to stop; False when it has already ended."""
+        if not cancel_row(self.table, run_id):
+            return False
+        self._pool.stop(run_id)
+        return True
+
+    def shutdown(self) -> None:
+        self._pool.shutdown()
+
+    def _update(self, run_id: int, **fields) -> None:
+        update_row(self.table, run_id, **fields)
+
+    def _run(self, run_id: int, stop: threading.Event) -> None:
+        raise NotImplementedError

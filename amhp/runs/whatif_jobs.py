@@ -9,9 +9,9 @@ import threading
 
 from sqlmodel import Session
 
+from amhp.core.states import RunState
 from amhp.runs import operations
-from amhp.runs.state import StoppablePool, recover_rows, update_row
-from amhp.store.db import transaction
+from amhp.runs.state import BackgroundRunner, claim
 from amhp.store.tables import WhatIfRun
 from amhp.whatif.horizon import Stopped, run_whatif
 from amhp.whatif.scenarios import parse_scenarios
@@ -27,39 +27,26 @@ def submit_run(session: Session, service_id: str, name: str, text: str, user: st
     return run
 
 
-class WhatIfRunner:
+class WhatIfRunner(BackgroundRunner):
+    table = WhatIfRun
+    interrupted = "interrupted by a server restart; run it again"
+
     def __init__(self) -> None:
-        self._pool = StoppablePool(1)
-
-    def recover(self) -> None:
-        for run_id in recover_rows(WhatIfRun, "interrupted by a server restart; run it again"):
-            self.start(run_id)
-
-    def start(self, run_id: int) -> None:
-        self._pool.start(run_id, self._run)
-
-    def cancel(self, run_id: int) -> bool:
-        return self._pool.stop(run_id)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown()
+        super().__init__(1)
 
     def _run(self, run_id: int, stop: threading.Event) -> None:
         try:
             self._execute(run_id, stop)
         except Stopped:
-            self._update(run_id, state="cancelled")
+            self._update(run_id, state=RunState.CANCELLED)
         except Exception as exc:  # reported on the run, never lost
-            self._update(run_id, state="failed", error=f"{type(exc).__name__}: {exc}")
+            self._update(run_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
 
     def _execute(self, run_id: int, stop: threading.Event) -> None:
-        with transaction() as session:
-            run = session.get(WhatIfRun, run_id)
-            if run is None or run.state != "queued":
-                return
-            run.state = "running"
-            session.add(run)
-            service_id, name, text = run.service_id, run.name, run.spec
+        run = claim(WhatIfRun, run_id)
+        if run is None:
+            return  # cancelled while it waited
+        service_id, name, text = run.service_id, run.name, run.spec
         if stop.is_set():
             raise Stopped
         base = operations.load_service(service_id)
@@ -73,7 +60,4 @@ class WhatIfRunner:
 
         self._update(run_id, progress={"done": 0, "total": total, "now": ""})
         result = run_whatif(spec, base, service_id, on_month=month_done, stop=stop)
-        self._update(run_id, state="succeeded", result=result)
-
-    def _update(self, run_id: int, **fields) -> None:
-        update_row(WhatIfRun, run_id, **fields)
+        self._update(run_id, state=RunState.SUCCEEDED, result=result)

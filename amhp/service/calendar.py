@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import calendar as _calendar
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
+from amhp.core.months import month_label, parse_month
 from amhp.service.model import ClosureSettings, ServiceInfo
 
 
@@ -20,9 +20,7 @@ class Period:
 
     @classmethod
     def month(cls, text: str) -> Period:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-            raise ValueError(f"month must look like YYYY-MM, got {text!r}")
-        year, month = map(int, text.split("-"))
+        year, month = parse_month(text)
         return cls(date(year, month, 1), date(year, month, _calendar.monthrange(year, month)[1]))
 
     def dates(self) -> list[date]:
@@ -30,7 +28,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return self.start.strftime("%Y-%m")
+        return month_label(self.start)
 
 
 @lru_cache(maxsize=64)

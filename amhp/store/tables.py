@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from amhp.core.states import RotaState, RunState
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -105,7 +107,7 @@ class RotaVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     service_id: str = Field(foreign_key="service.id", index=True)
     month: str = Field(index=True)  # YYYY-MM
-    state: str = "draft"  # draft | published | superseded
+    state: str = RotaState.DRAFT  # a RotaState
     solve_status: str
     objective: float | None = None
     bound: float | None = None
@@ -148,7 +150,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True)
     password_hash: str
-    role: str  # admin | lead | manager | practitioner
+    role: str  # an AccountRole
     service_id: str | None = Field(default=None, foreign_key="service.id")
     person_id: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -172,7 +174,7 @@ class Job(SQLModel, table=True):
     service_id: str = Field(foreign_key="service.id", index=True)
     month: str
     time_limit: float = 60.0
-    state: str = "queued"  # queued | running | succeeded | failed | cancelled
+    state: str = RunState.QUEUED  # a RunState
     progress: dict = _json({})
     rota_id: int | None = Field(default=None, foreign_key="rota_version.id")
     error: str | None = None
@@ -190,7 +192,7 @@ class WhatIfRun(SQLModel, table=True):
     service_id: str = Field(foreign_key="service.id", index=True)
     name: str
     spec: str  # the scenario YAML, base taken from the stored service
-    state: str = "queued"  # queued | running | succeeded | failed | cancelled
+    state: str = RunState.QUEUED  # a RunState
     progress: dict = _json({})  # {"done", "total", "now"}
     result: dict | None = _json(None)
     error: str | None = None

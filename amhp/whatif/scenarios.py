@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from amhp.core.months import Month
 from amhp.service.calendar import Period
 from amhp.service.file import (
     FieldError,
@@ -117,7 +118,7 @@ class Scenario(BaseModel):
 
 class Horizon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    start: Month
     months: int = Field(ge=1, le=12)
 
     def month_labels(self) -> list[str]:

@@ -51,7 +51,7 @@ def summarise(labels: tuple[str, ...], changes: list, months: list[dict]) -> dic
         "locum_days_needed": sum(m["locum_days_needed"] for m in months),
         "locum_cost": round(sum(m["locum_cost"] for m in months), 2),
         "max_load": max((m["max_load"] for m in months), default=0.0),
-        "all_optimal": all(m["status"] == "optimal" for m in months),
+        "all_optimal": all(m["status"] == solver.SolveStatus.OPTIMAL for m in months),
         "gaps_proven": all(m["gaps_proven"] for m in months),
         "months": months,
     }

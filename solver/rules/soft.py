@@ -30,11 +30,14 @@ def _assigned(ctx: ModelContext, si: int, keep: Callable[[int], bool] = lambda p
     return sum(ctx.x[pi, si] for pi in ctx.by_slot.get(si, ()) if keep(pi))
 
 
-def _shortfall(ctx: ModelContext, name: str, need: int, have) -> object:
-    """max(0, need - have) as a variable (the classic soft lower bound)."""
-    short = ctx.model.new_int_var(0, need, name)
+def _penalise_shortfall(
+    rule: SoftRule, ctx: ModelContext, key: str, need: int, have, detail, **where
+):
+    """Penalise max(0, need - have), the classic soft lower bound; ``where`` names the
+    slot or the person the penalty is reported against."""
+    short = ctx.model.new_int_var(0, need, key)
     ctx.model.add(short >= need - have)
-    return short
+    ctx.penalise(PenaltyTerm(rule.name, short, rule.weight(ctx.problem), detail=detail, **where))
 
 
 class _CoverLevel(SoftRule):
@@ -47,15 +50,9 @@ class _CoverLevel(SoftRule):
             need = getattr(slot, self.level)
             if need == 0:
                 continue
-            short = _shortfall(ctx, f"{self.level}_{si}", need, _assigned(ctx, si))
-            ctx.penalise(
-                PenaltyTerm(
-                    self.name,
-                    short,
-                    self.weight(ctx.problem),
-                    slot=si,
-                    detail=lambda v, n=need: f"{v} below {self.unit} {n}",
-                )
+            detail = lambda v, n=need: f"{v} below {self.unit} {n}"  # noqa: E731
+            _penalise_shortfall(
+                self, ctx, f"{self.level}_{si}", need, _assigned(ctx, si), detail, slot=si
             )
 
 
@@ -105,16 +102,8 @@ class Composition(SoftRule):
         for si, slot in enumerate(ctx.problem.slots):
             for ri, req in enumerate(slot.requirements):
                 have = _assigned(ctx, si, lambda pi, r=req: people[pi].role in r.roles)
-                short = _shortfall(ctx, f"comp_{si}_{ri}", req.min, have)
-                ctx.penalise(
-                    PenaltyTerm(
-                        self.name,
-                        short,
-                        self.weight(ctx.problem),
-                        slot=si,
-                        detail=lambda v, r=req: f"{v} short of {r.label}",
-                    )
-                )
+                detail = lambda v, r=req: f"{v} short of {r.label}"  # noqa: E731
+                _penalise_shortfall(self, ctx, f"comp_{si}_{ri}", req.min, have, detail, slot=si)
 
 
 def convex_deviation(ctx: ModelContext, name: str, count, n_max: int, target: float):
@@ -305,17 +294,11 @@ class ShadowDays(SoftRule):
                 target = min(round(per_month * before / _days_in_month(year, month)), per_month)
                 if target <= 0:
                     continue
-                short = _shortfall(ctx, f"shadow_{pi}_{year}_{month}", target, sum(shadow_vars))
-                ctx.penalise(
-                    PenaltyTerm(
-                        self.name,
-                        short,
-                        self.weight(problem),
-                        person=person.id,
-                        detail=lambda v, t=target, m=f"{year}-{month:02d}": (
-                            f"{t - v} of {t} shadow days in {m}"
-                        ),
-                    )
+                month_label = f"{year}-{month:02d}"
+                detail = lambda v, t=target, m=month_label: f"{t - v} of {t} shadow days in {m}"  # noqa: E731
+                key = f"shadow_{pi}_{year}_{month}"
+                _penalise_shortfall(
+                    self, ctx, key, target, sum(shadow_vars), detail, person=person.id
                 )
 
 

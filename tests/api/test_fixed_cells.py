@@ -5,15 +5,14 @@ A real server on loopback."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
 
-from tests.support.paths import DATA, ROOT
+from tests.support.cli import run_cli
+from tests.support.paths import DATA
 from tests.support.server import running_server
 
 PASSWORD = "a long enough password"
@@ -22,10 +21,7 @@ POSSIBLE = {"person": "a3", "date": "2026-11-10", "shift": "HUB"}
 
 
 def amhp(env: dict, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "amhp.cli", *args], env=env, cwd=ROOT, capture_output=True
-    )
-    assert done.returncode == 0, done.stderr
+    run_cli(*args, env=env, check=True)
 
 
 @pytest.fixture(scope="module")

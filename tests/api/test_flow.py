@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,17 +12,16 @@ import httpx
 import pytest
 
 from amhp.service.file import load_service
+from tests.support.cli import run_cli
 from tests.support.ical_checks import lint, with_icalendar
 from tests.support.paths import DATA
-from tests.support.server import ROOT, running_server
+from tests.support.server import running_server
 
 PASSWORD = "a long enough password"
 
 
 def amhp(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "amhp.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True
-    )
+    return run_cli(*args, env=env)
 
 
 @pytest.fixture

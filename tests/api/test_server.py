@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from tests.support.cli import run_cli
 from tests.support.paths import DATA, ROOT
 from tests.support.server import running_server
 
@@ -64,13 +65,7 @@ def test_demo_accounts_log_in_and_are_created_once(tmp_path):
     env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
 
     def amhp(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "amhp.cli", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        return run_cli(*args, env=env)
 
     assert amhp("import", str(DATA / "mini.yaml")).returncode == 0
     key = tmp_path / "demo-password"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 from sqlmodel import Session, create_engine, select
 
 from amhp.store.tables import AssignmentRow, PractitionerRow, RotaVersion
+from tests.support.cli import run_cli
 from tests.support.paths import ROOT
 from tests.support.spec_checker import check_rota
 
@@ -20,10 +19,7 @@ FIXTURE = ROOT / "fixtures" / "warwickshire.yaml"
 
 
 def amhp(*args: str, db: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "AMHP_DATABASE_URL": db}
-    return subprocess.run(
-        [sys.executable, "-m", "amhp.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT
-    )
+    return run_cli(*args, db=db)
 
 
 @pytest.fixture(scope="module")

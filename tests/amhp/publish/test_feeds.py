@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -15,6 +13,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from tests.support.cli import run_cli
 from tests.support.ical_checks import lint, with_ical_js, with_icalendar, with_vobject
 from tests.support.paths import ROOT
 from tests.support.samples import MINIMAL_SERVICE
@@ -28,15 +27,7 @@ class Env:
         self.env = {**os.environ, "AMHP_DATABASE_URL": self.db}
 
     def amhp(self, *args: str) -> str:
-        run = subprocess.run(
-            [sys.executable, "-m", "amhp.cli", *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        assert run.returncode == 0, run.stderr
-        return run.stdout
+        return run_cli(*args, env=self.env, check=True).stdout
 
     def feeds(self, service: str, *extra: str) -> dict[tuple[str, str], str]:
         out = self.amhp("feeds", service, *extra)

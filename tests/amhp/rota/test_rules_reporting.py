@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import solver
 from amhp.rota.rules_doc import DOC_PATH, render, setting_keys
 from amhp.rota.workload_compare import compare_flat_and_weighted
 from amhp.service.file import load_service
+from tests.support.cli import run_cli
 from tests.support.paths import DATA, ROOT
 from tests.support.samples import MINIMAL_SERVICE
 
 
 def cli(*args: str, db: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "AMHP_DATABASE_URL": db}
-    return subprocess.run(
-        [sys.executable, "-m", "amhp.cli", *args], capture_output=True, text=True, env=env, cwd=cwd
-    )
+    return run_cli(*args, db=db, cwd=cwd)
 
 
 def test_every_registry_rule_is_documented_and_docs_are_fresh():

@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,6 +19,7 @@ import icalendar
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.support.cli import run_cli
 from tests.support.paths import ROOT
 from tests.support.samples import MINIMAL_SERVICE
 from tests.support.server import running_server
@@ -77,14 +76,7 @@ def site(tmp_path_factory):
     env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp / 'pages.db'}"}
 
     def amhp(*args: str) -> None:
-        run = subprocess.run(
-            [sys.executable, "-m", "amhp.cli", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        assert run.returncode == 0, run.stderr
+        run_cli(*args, env=env, check=True)
 
     amhp("import", str(tmp / "mini.yaml"))
     for email, role, extra in (
