@@ -120,29 +120,25 @@ def service_access(who: UserSource, *roles: str):
     return Depends(dependency)
 
 
-def rota_access(who: UserSource, *roles: str):
-    def dependency(
-        rota_id: RowId, session: SessionDep, user: Annotated[User, Depends(who)]
-    ) -> RotaVersion:
-        return check_rota(session, user, rota_id, *roles)
+def _row_access(check: Callable[..., Any], param: str):
+    """A dependency factory for one kind of stored row, addressed by the path
+    parameter ``param`` (validated as a row id: 422 outside the range)."""
+    row_id_type = Annotated[int, Path(ge=1, le=2_147_483_647, alias=param)]
 
-    return Depends(dependency)
+    def factory(who: UserSource, *roles: str):
+        def dependency(
+            row_id: row_id_type, session: SessionDep, user: Annotated[User, Depends(who)]
+        ) -> Any:
+            return check(session, user, row_id, *roles)
+
+        return Depends(dependency)
+
+    return factory
 
 
-def job_access(who: UserSource, *roles: str):
-    def dependency(job_id: RowId, session: SessionDep, user: Annotated[User, Depends(who)]) -> Job:
-        return check_job(session, user, job_id, *roles)
-
-    return Depends(dependency)
-
-
-def whatif_access(who: UserSource, *roles: str):
-    def dependency(
-        run_id: RowId, session: SessionDep, user: Annotated[User, Depends(who)]
-    ) -> WhatIfRun:
-        return check_whatif(session, user, run_id, *roles)
-
-    return Depends(dependency)
+rota_access = _row_access(check_rota, "rota_id")
+job_access = _row_access(check_job, "job_id")
+whatif_access = _row_access(check_whatif, "run_id")
 
 
 def load_definition(session: Session, service_id: str) -> ServiceDefinition:

@@ -24,11 +24,9 @@ def month_label(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def months_from(start: date, n: int) -> list[str]:
-    """``n`` month labels, the first being ``start``'s month."""
-    out = []
-    year, month = start.year, start.month
-    for _ in range(n):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+def months_from(start: date | str, n: int, offset: int = 0) -> list[str]:
+    """``n`` month labels from ``start``'s month (a date or a label) moved by
+    ``offset`` months (negative: earlier)."""
+    year, month = parse_month(start) if isinstance(start, str) else (start.year, start.month)
+    first = year * 12 + month - 1 + offset
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, first + n)]

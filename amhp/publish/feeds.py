@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from amhp.core.months import months_from
 from amhp.publish.ical import FeedEvent, FeedMeta, build_calendar
 from amhp.rota.reader import RotaExport, read_export
 from amhp.store.tables import FeedToken, PractitionerRow, RotaVersion, ServiceRow
@@ -30,8 +31,7 @@ def as_utc(value: datetime) -> datetime:
 
 
 def window_months(today: date, back: int = MONTHS_BACK, ahead: int = MONTHS_AHEAD) -> list[str]:
-    index = today.year * 12 + today.month - 1
-    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index - back, index + ahead + 1)]
+    return months_from(today, back + 1 + ahead, offset=-back)
 
 
 @dataclass(frozen=True)

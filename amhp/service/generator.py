@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import yaml
 
+from amhp.core.months import months_from
 from amhp.service.calendar import Period
 
 FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee", "Ash", "Jamie", "Nia", "Raj")
@@ -20,10 +21,7 @@ def synthetic_service(
 ) -> dict:
     rng = random.Random(seed)
     first = Period.month(start).start
-    last = first
-    for _ in range(months):
-        last = Period.month(last.strftime("%Y-%m")).end + timedelta(days=1)
-    last -= timedelta(days=1)
+    last = Period.month(months_from(start, months)[-1]).end
     area_ids = [f"area{a + 1}" for a in range(areas)]
     hub_target = max(2, round(people * 0.12))
     shift_types = [

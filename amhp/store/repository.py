@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
-from amhp.core.months import parse_month
+from amhp.core.months import months_from
 from amhp.core.states import RotaState
 from amhp.rota.reader import read_export
 from amhp.service.model import (
@@ -233,8 +233,7 @@ def latest_version(session: Session, service_id: str, month: str) -> RotaVersion
 def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | None:
     """The rota the month before ``month`` stands on: its published version if there
     is one, else its latest draft."""
-    year, mon = parse_month(month)
-    previous = f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+    [previous] = months_from(month, 1, offset=-1)
     rotas = month_versions(session, service_id, previous)
     published = [r for r in rotas if r.state == RotaState.PUBLISHED]
     return (published or rotas or [None])[0]

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from amhp.core.months import Month
+from amhp.core.months import Month, months_from
 from amhp.service.calendar import Period
 from amhp.service.file import (
     FieldError,
@@ -122,12 +122,7 @@ class Horizon(BaseModel):
     months: int = Field(ge=1, le=12)
 
     def month_labels(self) -> list[str]:
-        year, month = map(int, self.start.split("-"))
-        out = []
-        for i in range(self.months):
-            y, m = divmod(month - 1 + i, 12)
-            out.append(f"{year + y}-{m + 1:02d}")
-        return out
+        return months_from(self.start, self.months)
 
     @property
     def end(self) -> date:

@@ -16,12 +16,13 @@ from amhp.runs.whatif_jobs import submit_run
 from amhp.service.file import ServiceFileError
 from amhp.store.tables import WhatIfRun
 from amhp.whatif.report import comparison, to_xlsx
-from api.deps import LEAD, MANAGER, RowId, SessionDep, check_service, check_whatif, load_definition
-from api.pages.common import PageUser, render
+from api.deps import LEAD, MANAGER, SessionDep, check_service, load_definition, whatif_access
+from api.pages.common import PageUser, page_user, render
 from api.pages.lead import months_from_today
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 ROLES = (MANAGER, LEAD)
+ViewedRun = Annotated[WhatIfRun, whatif_access(page_user, *ROLES)]
 MAX_UPLOAD = 256 * 1024
 
 
@@ -119,15 +120,13 @@ async def whatif_submit(
 
 
 @router.get("/whatifs/{run_id}", response_class=HTMLResponse)
-def whatif_page(request: Request, run_id: RowId, session: SessionDep, user: PageUser):
-    run = check_whatif(session, user, run_id, *ROLES)
+def whatif_page(request: Request, run: ViewedRun, user: PageUser):
     table = comparison(run.result) if run.result else None
     return render(request, "whatif_run.html", user, run=run, comparison=table)
 
 
 @router.get("/whatifs/{run_id}/state")
-def whatif_state(run_id: RowId, session: SessionDep, user: PageUser) -> JSONResponse:
-    run = check_whatif(session, user, run_id, *ROLES)
+def whatif_state(run: ViewedRun) -> JSONResponse:
     return JSONResponse(
         {"state": run.state, "progress": run.progress, "error": run.error},
         headers={"Cache-Control": "no-store"},
@@ -135,8 +134,7 @@ def whatif_state(run_id: RowId, session: SessionDep, user: PageUser) -> JSONResp
 
 
 @router.get("/whatifs/{run_id}/results.{kind}")
-def whatif_download(run_id: RowId, kind: str, session: SessionDep, user: PageUser) -> Response:
-    run = check_whatif(session, user, run_id, *ROLES)
+def whatif_download(run: ViewedRun, kind: str) -> Response:
     if run.result is None:
         raise HTTPException(409, "the what-if has no results yet")
     name = f"whatif-{run.id}.{kind}"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.support.cli import run_cli
-from tests.support.paths import DATA, ROOT
+from tests.support.cli import run_cli, solve_args
+from tests.support.paths import DATA
 from tests.support.server import running_server
 
 
@@ -20,24 +19,7 @@ def server(tmp_path):
     db = f"sqlite:///{tmp_path / 'srv.db'}"
     env = {**os.environ, "AMHP_DATABASE_URL": db}
     mini = DATA / "mini.yaml"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "amhp.cli",
-            "solve",
-            str(mini),
-            "--month",
-            "2026-11",
-            "--time-limit",
-            "10",
-            "--quiet",
-        ],
-        check=True,
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-    )
+    run_cli(*solve_args(mini, "2026-11"), env=env, check=True)
     with running_server(env) as base:
         yield base
 

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, create_engine, select
 
 from amhp.store.tables import AssignmentRow, PractitionerRow, RotaVersion
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, solve_args
 from tests.support.paths import ROOT
 from tests.support.spec_checker import check_rota
 
@@ -30,18 +30,7 @@ def db(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def november(db, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("out") / "r.json"
-    run = amhp(
-        "solve",
-        str(FIXTURE),
-        "--month",
-        "2026-11",
-        "--time-limit",
-        "20",
-        "--out",
-        str(out),
-        "--quiet",
-        db=db,
-    )
+    run = amhp(*solve_args(FIXTURE, "2026-11", time_limit=20, out=out), db=db)
     assert run.returncode == 0, run.stderr
     return json.loads(out.read_text())
 
@@ -72,18 +61,7 @@ def test_rota_is_stored_as_a_draft_with_its_assignments(db, november):
 
 def test_december_closure_export_passes(db, tmp_path):
     out = tmp_path / "dec.json"
-    run = amhp(
-        "solve",
-        "warwickshire",
-        "--month",
-        "2026-12",
-        "--time-limit",
-        "20",
-        "--out",
-        str(out),
-        "--quiet",
-        db=db,
-    )
+    run = amhp(*solve_args("warwickshire", "2026-12", time_limit=20, out=out), db=db)
     assert run.returncode == 0, run.stderr
     doc = json.loads(out.read_text())
     assert doc["rules"]["closure"] == {

@@ -29,3 +29,9 @@ def run_cli(
     if check:
         assert done.returncode == 0, done.stderr
     return done
+
+
+def solve_args(source: str | Path, month: str, time_limit: float = 10, out: Path | None = None):
+    """The arguments of a quiet ``amhp solve`` (a service id or a file)."""
+    args = ["solve", str(source), "--month", month, "--time-limit", str(time_limit), "--quiet"]
+    return [*args, "--out", str(out)] if out is not None else args

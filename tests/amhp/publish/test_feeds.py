@@ -13,7 +13,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, solve_args
 from tests.support.ical_checks import lint, with_ical_js, with_icalendar, with_vobject
 from tests.support.paths import ROOT
 from tests.support.samples import MINIMAL_SERVICE
@@ -54,17 +54,7 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 @pytest.fixture(scope="module")
 def warwickshire(site):
     out = site.tmp / "nov.json"
-    site.amhp(
-        "solve",
-        str(ROOT / "fixtures" / "warwickshire.yaml"),
-        "--month",
-        "2026-11",
-        "--time-limit",
-        "10",
-        "--quiet",
-        "--out",
-        str(out),
-    )
+    site.amhp(*solve_args(ROOT / "fixtures" / "warwickshire.yaml", "2026-11", out=out))
     site.amhp("publish", "warwickshire", "--month", "2026-11")
     return json.loads(out.read_text()), site.feeds("warwickshire")
 

@@ -10,7 +10,7 @@ import solver
 from amhp.rota.rules_doc import DOC_PATH, render, setting_keys
 from amhp.rota.workload_compare import compare_flat_and_weighted
 from amhp.service.file import load_service
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, solve_args
 from tests.support.paths import DATA, ROOT
 from tests.support.samples import MINIMAL_SERVICE
 
@@ -55,21 +55,7 @@ def test_explain_filters_by_person_and_date(tmp_path):
     )
     out = tmp_path / "r.json"
     db = f"sqlite:///{tmp_path / 'e.db'}"
-    assert (
-        cli(
-            "solve",
-            str(mini),
-            "--month",
-            "2026-11",
-            "--time-limit",
-            "10",
-            "--quiet",
-            "--out",
-            str(out),
-            db=db,
-        ).returncode
-        == 0
-    )
+    assert cli(*solve_args(mini, "2026-11", out=out), db=db).returncode == 0
     shown = cli("explain", str(out), "--person", "a3", "--date", "2026-11-10", db=db)
     assert shown.returncode == 0, shown.stderr
     assert "gap 2026-11-10 HUB" in shown.stdout and "a3: annual leave" in shown.stdout
