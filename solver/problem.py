@@ -222,6 +222,17 @@ class FixedCell:
 
 
 @dataclass(frozen=True)
+class ReferenceDuty:
+    """A duty of the rota being repaired (the published version): ``rota_changes``
+    counts each one dropped and each duty added beside them."""
+
+    person: str
+    day: int
+    shift: str
+    shadow: bool = False
+
+
+@dataclass(frozen=True)
 class Weights:
     """Cost per unit of each soft rule. Cover minimum dominates everything else."""
 
@@ -238,6 +249,7 @@ class Weights:
     sessional_locum: int = 1_000
     requests: int = 1
     cover_over: int = 0  # per person above target (off for AMHP services)
+    rota_changes: int = 500  # per duty added or dropped against the reference rota
 
 
 @dataclass(frozen=True)
@@ -287,6 +299,10 @@ class Problem:
     requests: tuple[Request, ...] = ()
     fixed: tuple[FixedCell, ...] = ()
     prior: tuple[PriorDuty, ...] = ()
+    # Repairing a rota: the rota it repairs, and the first day that may change
+    # (every duty before it is held as in the reference).
+    reference: tuple[ReferenceDuty, ...] = ()
+    freeze_before: int = 0
 
     def __post_init__(self) -> None:
         self._check_unique("shift type", [s.code for s in self.shift_types])
@@ -299,7 +315,7 @@ class Problem:
                 raise ProblemError(f"slot on day {slot.day}: unknown shift {slot.shift!r}")
             if not 0 <= slot.day < len(self.days):
                 raise ProblemError(f"slot {slot.shift}: day index {slot.day} out of range")
-        for item in (*self.requests, *self.fixed):
+        for item in (*self.requests, *self.fixed, *self.reference):
             if item.person not in ids:
                 raise ProblemError(f"{type(item).__name__}: unknown person {item.person!r}")
             if not 0 <= item.day < len(self.days):
@@ -319,8 +335,16 @@ class Problem:
         for duty in self.prior:
             by_person.setdefault(duty.person, []).append(duty)
         object.__setattr__(self, "_prior_by_person", by_person)
+        if not 0 <= self.freeze_before <= len(self.days):
+            raise ProblemError(f"freeze_before {self.freeze_before} outside the horizon")
         # Looked up for every (person, slot) pair while the model is built.
         object.__setattr__(self, "_shift_by_code", {s.code: s for s in self.shift_types})
+        object.__setattr__(
+            self, "_reference", {(d.person, d.day, d.shift): d for d in self.reference}
+        )
+
+    def in_reference(self, person: str, day: int, shift: str) -> bool:
+        return (person, day, shift) in self._reference
 
     def prior_for(self, person: str) -> list[PriorDuty]:
         return self._prior_by_person.get(person, [])

@@ -186,6 +186,9 @@ class WeightSettings(Strict):
     )
     requests: int = Field(default=_WEIGHTS.requests, ge=0, json_schema_extra=sets("requests"))
     cover_over: int = Field(default=_WEIGHTS.cover_over, ge=0, json_schema_extra=sets("cover_over"))
+    rota_changes: int = Field(
+        default=_WEIGHTS.rota_changes, ge=0, json_schema_extra=sets("rota_changes")
+    )
 
 
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]

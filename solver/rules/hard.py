@@ -512,6 +512,37 @@ class FixedCells(HardRule):
             ctx.model.add(ctx.present[key] == 1)
 
 
+class FrozenDays(HardRule):
+    """Repairing a rota: every duty before ``Problem.freeze_before`` stays exactly as
+    in the reference (the published version); nothing is added on those days."""
+
+    name = "frozen_days"
+    description = (
+        "When a published rota is repaired, duties before the freeze date stay as published."
+    )
+
+    def applies(self, problem):
+        return problem.freeze_before > 0
+
+    def excludes(self, problem, person, slot):
+        if slot.day < problem.freeze_before and not problem.in_reference(
+            person.id, slot.day, slot.shift
+        ):
+            frozen = problem.date_of(problem.freeze_before).isoformat()
+            return f"the rota before {frozen} is held as published"
+        return None
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
+        for duty in problem.reference:
+            si = slot_index.get((duty.day, duty.shift))
+            key = (index[duty.person], si)
+            if duty.day < problem.freeze_before and key in ctx.present:
+                ctx.model.add(ctx.present[key] == 1)
+
+
 HARD_RULES: tuple[HardRule, ...] = (
     OneDutyPerDay(),
     MinRestHours(),
@@ -528,4 +559,5 @@ HARD_RULES: tuple[HardRule, ...] = (
     MaxWeekendDaysPerMonth(),
     *PATTERN_RULES,
     FixedCells(),
+    FrozenDays(),
 )

@@ -333,6 +333,59 @@ class SessionalLocum(SoftRule):
             )
 
 
+def _day_shift(slot: Slot) -> tuple[int, str]:
+    return slot.day, slot.shift
+
+
+class RotaChanges(SoftRule):
+    """Repairing a rota: each duty of the reference dropped, and each duty added
+    beside it, is one change. Solved lexicographically after the gaps (see
+    solver.solve), so a repair moves as few duties as the gaps allow."""
+
+    name = "rota_changes"
+    description = "A repaired rota changes as few duties of the published one as it can."
+
+    def weight(self, problem: Problem) -> int:
+        return super().weight(problem) if problem.reference else 0
+
+    def post(self, ctx: ModelContext) -> None:
+        problem = ctx.problem
+        index = {p.id: i for i, p in enumerate(problem.people)}
+        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
+        kept: dict[int, list] = {}
+        dropped_for_good: dict[int, int] = {}
+        for duty in problem.reference:
+            pi, si = index[duty.person], slot_index.get((duty.day, duty.shift))
+            var = ctx.present.get((pi, si))
+            if var is None:  # no longer possible (leave, contract, a removed slot)
+                dropped_for_good[pi] = dropped_for_good.get(pi, 0) + 1
+            else:
+                kept.setdefault(pi, []).append(var)
+        for pi in ctx.by_person:
+            person = problem.people[pi]
+            added = [
+                var
+                for si in ctx.by_person[pi]
+                if not problem.in_reference(
+                    person.id, problem.slots[si].day, problem.slots[si].shift
+                )
+                for var in (ctx.present[pi, si],)
+            ]
+            ref = kept.get(pi, [])
+            changes = dropped_for_good.get(pi, 0) + len(ref) - sum(ref) + sum(added)
+            if isinstance(changes, int) and changes == 0:
+                continue
+            ctx.penalise(
+                PenaltyTerm(
+                    self.name,
+                    changes,
+                    self.weight(problem),
+                    person=person.id,
+                    detail=lambda n: f"{n} duties changed",
+                )
+            )
+
+
 class Requests(SoftRule):
     name = "requests"
     description = "Wanted and unwanted days or shifts, each with its own weight."
@@ -378,4 +431,5 @@ SOFT_RULES: tuple[SoftRule, ...] = (
     ShadowDays(),
     SessionalLocum(),
     Requests(),
+    RotaChanges(),
 )
