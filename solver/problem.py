@@ -343,8 +343,9 @@ class Problem:
             self, "_reference", {(d.person, d.day, d.shift): d for d in self.reference}
         )
 
-    def in_reference(self, person: str, day: int, shift: str) -> bool:
-        return (person, day, shift) in self._reference
+    def in_reference(self, person: str, slot: Slot) -> bool:
+        """Whether the rota being repaired has ``person`` on ``slot``."""
+        return (person, slot.day, slot.shift) in self._reference
 
     def prior_for(self, person: str) -> list[PriorDuty]:
         return self._prior_by_person.get(person, [])

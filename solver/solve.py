@@ -109,6 +109,8 @@ def solve(
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
     constructed = _hint_constructed(ctx, params) if _constructs(ctx, params) else None
+    if problem.reference and constructed is None:
+        _hint(ctx, _reference_duties(ctx))
     try:
         phases = _lexicographic(ctx, solver, params) if params.cover_first else []
         cover_proven = not phases or phases[0] == cp_model.OPTIMAL
@@ -149,6 +151,16 @@ def solve(
         return Solution(name, float("nan"), solver.best_objective_bound, wall, stats=stats)
     cover_proven = params.cover_first and cover_proven
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
+
+
+def _reference_duties(ctx: ModelContext) -> dict[int, int]:
+    """The rota being repaired as a value per presence variable: the search starts
+    from it (what is no longer possible simply has no variable)."""
+    problem = ctx.problem
+    return {
+        var.index: int(problem.in_reference(problem.people[pi].id, problem.slots[si]))
+        for (pi, si), var in ctx.present.items()
+    }
 
 
 def _duties(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[int, int]:

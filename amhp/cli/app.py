@@ -24,7 +24,7 @@ from rich.table import Table
 from sqlmodel import select
 
 import solver
-from amhp.cli.display import print_rota
+from amhp.cli.display import print_changes, print_rota
 from amhp.rota.build import BuildError
 from amhp.rota.export import to_csv
 from amhp.runs import operations
@@ -117,6 +117,48 @@ def solve(
         _write(out, text.encode("utf-8"))
         console.print(f"wrote {out}")
     console.print(f"stored as draft rota version {result.version_id}")
+
+
+@app.command()
+def repair(
+    service: str = typer.Argument(..., help="Service id in the database, or a service file"),
+    month: str = typer.Option(..., help="YYYY-MM: a month with a published rota"),
+    freeze_before: str | None = typer.Option(
+        None,
+        help="YYYY-MM-DD: duties before it stay as published (default: today, or the "
+        "first date the published rota no longer fits, if later)",
+    ),
+    time_limit: float = typer.Option(60.0, min=0.1, help="Seconds"),
+    out: Path | None = typer.Option(None, help="Write the repaired rota (.json, amhp-rota/1)"),
+) -> None:
+    """Repair a published month after a change (sickness, leave, a contract ended):
+    as few duties changed as the gaps allow; stored as a draft to review and publish."""
+    if out and out.suffix != ".json":
+        raise _fail(f"--out: use a .json file name, not {out.name!r}", INVALID)
+    try:
+        freeze = dt.date.fromisoformat(freeze_before) if freeze_before else None
+    except ValueError as exc:
+        raise _fail(f"--freeze-before: {exc}", INVALID) from None
+    definition = _definition(service)
+    params = solver.SolveParams(time_limit=time_limit)
+    try:
+        result = operations.repair_rota(definition, month, dt.date.today(), freeze, params)
+    except BuildError as exc:
+        raise _fail(f"{service}: {exc}", INVALID) from None
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    except ValueError as exc:  # a bad --month
+        raise _fail(f"--month: {exc}", INVALID) from None
+    if not result.solution.status.found:
+        raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
+    print_changes(console, result.export)
+    if out:
+        _write(out, (json.dumps(result.export, indent=2, ensure_ascii=False) + "\n").encode())
+        console.print(f"wrote {out}")
+    console.print(
+        f"stored as draft rota version {result.version_id}; review it, then "
+        f"amhp publish {definition.service.id} --month {month}"
+    )
 
 
 def _solve_with_progress(definition, month: str, params: solver.SolveParams):

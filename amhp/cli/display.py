@@ -76,6 +76,26 @@ def print_rota(console: Console, export: dict) -> None:
     )
 
 
+def print_changes(console: Console, export: dict) -> None:
+    """A repair's changes against the version it repairs, and who is affected."""
+    rota = read_export(export)
+    table = Table(
+        title=f"Changes against version {rota.base_version} (held before {rota.freeze_before})"
+    )
+    for col in ("date", "shift", "person", "change"):
+        table.add_column(col)
+    for c in rota.changes:
+        style = "green" if c.change == "added" else "red"
+        who = f"{c.person} {rota.names.get(c.person, '')}".strip()
+        table.add_row(c.date.isoformat(), c.shift, who, f"[{style}]{c.change}[/]")
+    console.print(table)
+    affected = sorted({c.person for c in rota.changes})
+    console.print(
+        f"{len(rota.changes)} changes, {len(affected)} people affected; "
+        f"{len(rota.gaps)} shifts below minimum"
+    )
+
+
 def explain(console: Console, export: dict, person: str | None, day: date | None) -> None:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
     found = explained(read_export(export), person, day)

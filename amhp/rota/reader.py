@@ -115,6 +115,15 @@ class ExportCosts(_Read):
     by_kind: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
+class ExportChange(_Read):
+    """A duty a repair added or removed against the version it repairs."""
+
+    person: str
+    date: dt.date
+    shift: str
+    change: Literal["added", "removed"]
+
+
 class RotaExport(_Read):
     format: Literal["amhp-rota/1"]
     service: str
@@ -134,6 +143,10 @@ class RotaExport(_Read):
     recovery: list[ExportRecovery] = Field(default_factory=list)
     costs: ExportCosts = Field(default_factory=ExportCosts)
     penalties: list[ExportPenalty] = Field(default_factory=list)
+    # A repair: the version it repairs, the first date it could change, what changed.
+    base_version: int | None = None
+    freeze_before: dt.date | None = None
+    changes: list[ExportChange] = Field(default_factory=list)
 
     @property
     def title(self) -> str:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import solver
 from amhp.rota.month import SolvedMonth, solve_month
+from amhp.rota.repair import repair_month
 from amhp.service.file import load_service as read_service_file
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
@@ -66,4 +68,34 @@ def generate_rota(
             version_id = repository.save_rota(
                 session, definition.service.id, month, solved.export
             ).id
+    return GeneratedRota(solved.built, solved.solution, solved.export, version_id)
+
+
+def repair_rota(
+    definition: ServiceDefinition,
+    month: str,
+    today: date,
+    freeze_before: date | None = None,
+    params: solver.SolveParams | None = None,
+    on_progress: Callable[[solver.Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> GeneratedRota:
+    """Repair the month's published version for the service as it is now, and store
+    the result as a draft (``NotFound`` when the month has no published version)."""
+    service_id = definition.service.id
+    with transaction() as session:
+        base = repository.published_version(session, service_id, month)
+        if base is None:
+            raise repository.NotFound(f"{service_id} has no published rota for {month} to repair")
+        before = repository.rota_before(session, service_id, month)
+        base_export, base_id = base.export, base.id
+        previous = before.export if before else None
+    solved = repair_month(
+        definition, month, base_export, base_id, today, freeze_before, previous, params,
+        on_progress, stop,
+    )  # fmt: skip
+    version_id = None
+    if not (stop is not None and stop.is_set()) and solved.solution.status.found:
+        with transaction() as session:
+            version_id = repository.save_rota(session, service_id, month, solved.export).id
     return GeneratedRota(solved.built, solved.solution, solved.export, version_id)

@@ -230,13 +230,19 @@ def latest_version(session: Session, service_id: str, month: str) -> RotaVersion
     return next(iter(month_versions(session, service_id, month)), None)
 
 
+def published_version(session: Session, service_id: str, month: str) -> RotaVersion | None:
+    """The month's version that calendars show now."""
+    versions = month_versions(session, service_id, month)
+    return next((r for r in versions if r.state == RotaState.PUBLISHED), None)
+
+
 def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | None:
     """The rota the month before ``month`` stands on: its published version if there
     is one, else its latest draft."""
     [previous] = months_from(month, 1, offset=-1)
-    rotas = month_versions(session, service_id, previous)
-    published = [r for r in rotas if r.state == RotaState.PUBLISHED]
-    return (published or rotas or [None])[0]
+    return published_version(session, service_id, previous) or latest_version(
+        session, service_id, previous
+    )
 
 
 def publish(session: Session, service_id: str, month: str) -> RotaVersion:

@@ -525,9 +525,7 @@ class FrozenDays(HardRule):
         return problem.freeze_before > 0
 
     def excludes(self, problem, person, slot):
-        if slot.day < problem.freeze_before and not problem.in_reference(
-            person.id, slot.day, slot.shift
-        ):
+        if slot.day < problem.freeze_before and not problem.in_reference(person.id, slot):
             frozen = problem.date_of(problem.freeze_before).isoformat()
             return f"the rota before {frozen} is held as published"
         return None

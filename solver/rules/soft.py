@@ -333,10 +333,6 @@ class SessionalLocum(SoftRule):
             )
 
 
-def _day_shift(slot: Slot) -> tuple[int, str]:
-    return slot.day, slot.shift
-
-
 class RotaChanges(SoftRule):
     """Repairing a rota: each duty of the reference dropped, and each duty added
     beside it, is one change. Solved lexicographically after the gaps (see
@@ -364,12 +360,9 @@ class RotaChanges(SoftRule):
         for pi in ctx.by_person:
             person = problem.people[pi]
             added = [
-                var
+                ctx.present[pi, si]
                 for si in ctx.by_person[pi]
-                if not problem.in_reference(
-                    person.id, problem.slots[si].day, problem.slots[si].shift
-                )
-                for var in (ctx.present[pi, si],)
+                if not problem.in_reference(person.id, problem.slots[si])
             ]
             ref = kept.get(pi, [])
             changes = dropped_for_good.get(pi, 0) + len(ref) - sum(ref) + sum(added)
