@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,8 +47,22 @@ class JobRequest(BaseModel):
     time_limit: float = Field(default=60.0, gt=0, le=3600)
 
 
+class RepairIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"month": "2026-12", "time_limit": 60}]}
+    )
+    month: Month
+    time_limit: float = Field(default=60.0, gt=0, le=3600)
+    freeze_before: date | None = Field(
+        default=None,
+        description="duties before it stay as published (default: today, or the first "
+        "date the published rota no longer fits, if later)",
+    )
+
+
 class JobOut(BaseModel):
     id: int
+    kind: Literal["generate", "repair"] = "generate"
     service_id: str
     month: str
     state: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 
 import solver
 from amhp.core.settings import settings
@@ -15,7 +16,7 @@ from amhp.core.states import RunState
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner, claim
 from amhp.store.db import transaction
-from amhp.store.tables import Job
+from amhp.store.tables import Job, RepairRequest
 
 PROGRESS_EVERY_S = 1.0
 
@@ -34,11 +35,21 @@ class JobRunner(BackgroundRunner):
     def __init__(self, workers: int | None = None) -> None:
         super().__init__(workers or max_concurrent_solves())
 
-    def submit(self, service_id: str, month: str, time_limit: float) -> Job:
+    def submit(
+        self,
+        service_id: str,
+        month: str,
+        time_limit: float,
+        repair: bool = False,
+        freeze_before: date | None = None,
+    ) -> Job:
+        """Queue a generation, or a repair of the month's published version."""
         with transaction() as session:
             job = Job(service_id=service_id, month=month, time_limit=time_limit)
             session.add(job)
             session.flush()
+            if repair:
+                session.add(RepairRequest(job_id=job.id, freeze_before=freeze_before))
         self.start(job.id)
         return job
 
@@ -60,7 +71,14 @@ class JobRunner(BackgroundRunner):
             params = solver.SolveParams(time_limit=limit)
             if stop.is_set():
                 raise _Cancelled
-            result = operations.generate_rota(definition, month, params, report, stop=stop)
+            with transaction() as session:
+                repair = session.get(RepairRequest, job_id)
+            if repair is None:
+                result = operations.generate_rota(definition, month, params, report, stop=stop)
+            else:
+                result = operations.repair_rota(
+                    definition, month, date.today(), repair.freeze_before, params, report, stop
+                )
             if stop.is_set():
                 raise _Cancelled
             sol = result.solution

@@ -183,6 +183,15 @@ class Job(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+class RepairRequest(SQLModel, table=True):
+    """A job that repairs the month's published version instead of generating it
+    afresh (its own table, so databases made before repairs existed need nothing)."""
+
+    __tablename__ = "repair_request"
+    job_id: int = Field(foreign_key="job.id", primary_key=True)
+    freeze_before: date | None = None
+
+
 class WhatIfRun(SQLModel, table=True):
     """A manager's what-if: the scenario file as submitted, its progress and, once
     done, the ``amhp-whatif/1`` result. Run in the background like a rota job."""

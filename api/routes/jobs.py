@@ -1,5 +1,5 @@
-"""Rota generation jobs: start one (answered at once with its id), watch its
-progress, cancel it."""
+"""Rota jobs: generate a month, or repair its published version after a change;
+start one (answered at once with its id), watch its progress, cancel it."""
 
 from __future__ import annotations
 
@@ -7,15 +7,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from amhp.store.tables import Job, ServiceRow, User
+from amhp.store import repository
+from amhp.store.tables import Job, RepairRequest, ServiceRow, User
 from api.deps import LEAD, MANAGER, SessionDep, current_user, job_access, runner, service_access
-from api.schemas import JobOut, JobRequest
+from api.schemas import JobOut, JobRequest, RepairIn
 
 router = APIRouter(tags=["jobs"])
 
 
-def _out(job: Job) -> JobOut:
-    return JobOut.model_validate(job, from_attributes=True)
+def _out(session, job: Job) -> JobOut:
+    kind = "repair" if session.get(RepairRequest, job.id) is not None else "generate"
+    return JobOut.model_validate({**job.model_dump(), "kind": kind})
+
+
+Lead = Annotated[User, service_access(current_user, LEAD)]
+
+
+def _known_service(session, service_id: str) -> None:
+    if session.get(ServiceRow, service_id) is None:
+        raise HTTPException(404, f"no service {service_id!r}")
 
 
 @router.post(
@@ -25,20 +35,36 @@ def _out(job: Job) -> JobOut:
     responses={401: {}, 403: {}, 404: {}, 422: {}},
 )
 def start_job(
-    service_id: str,
-    body: JobRequest,
-    session: SessionDep,
-    _user: Annotated[User, service_access(current_user, LEAD)],
-    jobs=Depends(runner),
+    service_id: str, body: JobRequest, session: SessionDep, _user: Lead, jobs=Depends(runner)
 ) -> JobOut:
-    if session.get(ServiceRow, service_id) is None:
-        raise HTTPException(404, f"no service {service_id!r}")
-    return _out(jobs.submit(service_id, body.month, body.time_limit))
+    _known_service(session, service_id)
+    return _out(session, jobs.submit(service_id, body.month, body.time_limit))
+
+
+@router.post(
+    "/services/{service_id}/repairs",
+    response_model=JobOut,
+    status_code=202,
+    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+)
+def start_repair(
+    service_id: str, body: RepairIn, session: SessionDep, _user: Lead, jobs=Depends(runner)
+) -> JobOut:
+    """Repair the month's published version for the service as it is now (after a
+    sickness, leave, a contract ended...): a job whose rota is a new draft listing
+    its changes (``changes`` and ``base_version`` in its export)."""
+    _known_service(session, service_id)
+    if repository.published_version(session, service_id, body.month) is None:
+        raise HTTPException(409, f"{body.month} has no published rota to repair; publish first")
+    job = jobs.submit(service_id, body.month, body.time_limit, True, body.freeze_before)
+    return _out(session, job)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses={401: {}, 403: {}, 404: {}})
-def get_job(job: Annotated[Job, job_access(current_user, LEAD, MANAGER)]) -> JobOut:
-    return _out(job)
+def get_job(
+    job: Annotated[Job, job_access(current_user, LEAD, MANAGER)], session: SessionDep
+) -> JobOut:
+    return _out(session, job)
 
 
 @router.delete(
@@ -53,4 +79,4 @@ def cancel_job(
     if not jobs.cancel(job.id):
         raise HTTPException(409, f"job {job.id} has already ended ({job.state})")
     session.refresh(job)
-    return _out(job)
+    return _out(session, job)

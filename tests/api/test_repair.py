@@ -1,0 +1,88 @@
+"""Repair over real HTTP on loopback: a published November, a sick day reported
+through the API, ``POST /services/{id}/repairs``, the draft's changes."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import httpx
+import pytest
+
+from tests.support.cli import run_cli, solve_args
+from tests.support.paths import DATA
+from tests.support.server import running_server
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    db = tmp_path_factory.mktemp("repair") / "api.db"
+    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
+    out = db.with_name("nov.json")
+    run_cli("import", str(DATA / "mini.yaml"), env=env, check=True)
+    run_cli(*solve_args("mini", "2026-11", out=out), env=env, check=True)
+    run_cli("publish", "mini", "--month", "2026-11", env=env, check=True)
+    for email, role in (("lead@example.org", "lead"), ("manager@example.org", "manager")):
+        run_cli("user", "add", email, "--role", role, "--service", "mini",
+                "--password", PASSWORD, env=env, check=True)  # fmt: skip
+    with running_server(env) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield client, out
+
+
+def login(client: httpx.Client, email: str) -> dict:
+    r = client.post("/auth/login", json={"email": email, "password": PASSWORD})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def finished(client, auth, job_id: int) -> dict:
+    deadline = time.monotonic() + 300
+    while True:
+        job = client.get(f"/jobs/{job_id}", headers=auth).json()
+        if job["state"] not in ("queued", "running"):
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+
+
+def test_a_reported_sick_day_is_repaired_with_the_changes_listed(site):
+    import json
+
+    client, out = site
+    lead = login(client, "lead@example.org")
+    published = json.loads(out.read_text())
+    # a2's last duty of the month (after their leave week) becomes a sick day.
+    slot = [s for s in published["slots"] if "a2" in s["assigned"] and s["date"] >= "2026-11-16"][
+        -1
+    ]
+    sick = {"person": "a2", "kind": "sickness", "start": slot["date"], "end": slot["date"]}
+    assert client.post("/services/mini/leave", json=sick, headers=lead).status_code == 201
+
+    # Freeze from the first of the month: the test must not depend on today's date.
+    body = {"month": "2026-11", "time_limit": 10, "freeze_before": "2026-11-01"}
+    r = client.post("/services/mini/repairs", json=body, headers=lead)
+    assert r.status_code == 202 and r.json()["kind"] == "repair"
+    job = finished(client, lead, r.json()["id"])
+    assert job["state"] == "succeeded", job
+    rota = client.get(f"/rotas/{job['rota_id']}", headers=lead).json()
+    version = client.get("/services/mini/rotas?month=2026-11", headers=lead).json()
+    assert rota["base_version"] == next(v["id"] for v in version if v["state"] == "published")
+    removed = {
+        (c["person"], c["date"], c["shift"]) for c in rota["changes"] if c["change"] == "removed"
+    }
+    assert ("a2", slot["date"], slot["shift"]) in removed
+    assert not any("a2" in s["assigned"] for s in rota["slots"] if s["date"] == slot["date"])
+
+
+def test_only_a_lead_repairs_and_only_a_published_month(site):
+    client, _out = site
+    manager = login(client, "manager@example.org")
+    lead = login(client, "lead@example.org")
+    body = {"month": "2026-11", "time_limit": 5}
+    assert client.post("/services/mini/repairs", json=body, headers=manager).status_code == 403
+    december = {"month": "2026-12", "time_limit": 5}
+    r = client.post("/services/mini/repairs", json=december, headers=lead)
+    assert r.status_code == 409 and "publish" in r.json()["detail"]
+    bad = client.post("/services/mini/repairs", json={"month": "2026-13"}, headers=lead)
+    assert bad.status_code == 422
