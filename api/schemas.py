@@ -123,3 +123,25 @@ class WhatIfOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     result: dict | None = None
+
+
+class CoverOptionOut(BaseModel):
+    person: str
+    name: str
+    can_take: bool
+    reason: str | None
+    cost: int | None = Field(description="objective change if they take it (lower is better)")
+    by_rule: dict[str, int]
+
+
+class CoverOut(BaseModel):
+    rota_id: int
+    date: date
+    shift: str
+    options: list[CoverOptionOut]
+
+
+class CoverIn(BaseModel):
+    person: str = Field(min_length=1, max_length=64)
+    date: date
+    shift: str = Field(min_length=1, max_length=64)

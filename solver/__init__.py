@@ -7,6 +7,7 @@ imports only these (a test checks it).
 
 from solver.construct import group_problem
 from solver.context import does_shift, exclusion_reason
+from solver.cover import Candidate, cover_candidates, evaluate
 from solver.explain import fixed_cell_conflicts
 from solver.problem import (
     Closure,
@@ -37,6 +38,7 @@ from solver.workload import full_time_days, total_load
 __all__ = [
     "HARD_RULES",
     "SOFT_RULES",
+    "Candidate",
     "Closure",
     "Day",
     "FixedCell",
@@ -62,7 +64,9 @@ __all__ = [
     "Weights",
     "WorkLimits",
     "build_model",
+    "cover_candidates",
     "does_shift",
+    "evaluate",
     "exclusion_reason",
     "fixed_cell_conflicts",
     "full_time_days",

@@ -9,6 +9,24 @@ from solver.problem import Problem
 from solver.rules.hard import HARD_RULES
 
 
+def blocking_reason(
+    problem: Problem, mine: set[int], pi: int, si: int, occupants: list[str]
+) -> str | None:
+    """Why person ``pi``, holding ``mine``, could not also take slot ``si``: the first
+    static reason or hard rule; None when nothing stands in the way."""
+    person, slot = problem.people[pi], problem.slots[si]
+    return exclusion_reason(problem, person, slot, HARD_RULES) or next(
+        (
+            r
+            for rule in HARD_RULES
+            if rule.applies(problem)
+            for r in [rule.blocks(problem, mine, pi, si, occupants)]
+            if r
+        ),
+        None,
+    )
+
+
 def gap_reasons(
     problem: Problem,
     held: dict[str, set[int]],
@@ -26,16 +44,7 @@ def gap_reasons(
         mine = held.get(person.id, set())
         if si in mine or not does_shift(person, slot):
             continue
-        reason = exclusion_reason(problem, person, slot, HARD_RULES) or next(
-            (
-                r
-                for rule in HARD_RULES
-                if rule.applies(problem)
-                for r in [rule.blocks(problem, mine, pi, si, occupants)]
-                if r
-            ),
-            None,
-        )
+        reason = blocking_reason(problem, mine, pi, si, occupants)
         if reason is None:
             if cover_proven:
                 reason = "available, but only by moving duties that open a gap elsewhere"

@@ -24,8 +24,9 @@ from rich.table import Table
 from sqlmodel import select
 
 import solver
-from amhp.cli.display import print_changes, print_rota
+from amhp.cli.display import print_changes, print_cover, print_rota
 from amhp.rota.build import BuildError
+from amhp.rota.cover import NoSuchSlot
 from amhp.rota.export import to_csv
 from amhp.runs import operations
 from amhp.service.file import ServiceFileError, load_service
@@ -159,6 +160,27 @@ def repair(
         f"stored as draft rota version {result.version_id}; review it, then "
         f"amhp publish {definition.service.id} --month {month}"
     )
+
+
+@app.command()
+def cover(
+    service: str = typer.Argument(..., help="Service id in the database"),
+    date: str = typer.Option(..., help="YYYY-MM-DD"),
+    shift: str = typer.Option(..., help="Shift type code"),
+) -> None:
+    """Who could take a shift on the month's latest rota: what each would cost, and
+    why everyone else cannot."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError as exc:
+        raise _fail(f"--date: {exc}", INVALID) from None
+    try:
+        rota_id, options = operations.cover_for(service, day, shift)
+    except NotFound as exc:
+        raise _fail(str(exc), 1) from None
+    except NoSuchSlot as exc:
+        raise _fail(f"--{exc.field}: {exc}", INVALID) from None
+    print_cover(console, rota_id, day, shift, options)
 
 
 def _solve_with_progress(definition, month: str, params: solver.SolveParams):

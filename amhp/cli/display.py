@@ -96,6 +96,17 @@ def print_changes(console: Console, export: dict) -> None:
     )
 
 
+def print_cover(console: Console, rota_id: int, day, shift: str, options) -> None:
+    table = Table(title=f"Who could take {shift} on {day.isoformat()} (rota version {rota_id})")
+    for col in ("person", "can take it", "cost", "why (cost by rule, or the reason)"):
+        table.add_column(col)
+    for o in options:
+        why = ", ".join(f"{r} {c:+d}" for r, c in o.by_rule.items()) if o.can_take else o.reason
+        cost = f"{o.cost:+d}" if o.cost is not None else ""
+        table.add_row(f"{o.person} {o.name}", "yes" if o.can_take else "no", cost, why or "")
+    console.print(table)
+
+
 def explain(console: Console, export: dict, person: str | None, day: date | None) -> None:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
     found = explained(read_export(export), person, day)

@@ -23,6 +23,15 @@ class SolvedMonth:
     export: dict
 
 
+def month_problem(
+    definition: ServiceDefinition, month: str, previous_export: dict | None = None
+) -> BuiltProblem:
+    """The month's problem, with what carries in from the month before."""
+    period = Period.month(month)
+    prior = prior_duties(definition, period.start, previous_export)
+    return build_problem(definition, period, prior)
+
+
 def solve_month(
     definition: ServiceDefinition,
     month: str,

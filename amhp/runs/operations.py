@@ -10,12 +10,22 @@ from datetime import date
 from pathlib import Path
 
 import solver
+from amhp.core.months import month_label
+from amhp.rota.cover import (
+    CoverOption,
+    RotaAsItStands,
+    cover_options,
+    rota_as_it_stands,
+    with_cover,
+)
 from amhp.rota.month import SolvedMonth, solve_month
+from amhp.rota.reader import read_export
 from amhp.rota.repair import repair_month
 from amhp.service.file import load_service as read_service_file
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
 from amhp.store.db import transaction
+from amhp.store.tables import RotaVersion
 
 
 @dataclass(frozen=True)
@@ -99,3 +109,30 @@ def repair_rota(
         with transaction() as session:
             version_id = repository.save_rota(session, service_id, month, solved.export).id
     return GeneratedRota(solved.built, solved.solution, solved.export, version_id)
+
+
+def _as_it_stands(session, service_id: str, rota) -> RotaAsItStands:
+    definition = repository.load_service(session, service_id)
+    before = repository.rota_before(session, service_id, rota.month)
+    return rota_as_it_stands(definition, rota.export, before.export if before else None)
+
+
+def cover_for(service_id: str, day: date, shift: str) -> tuple[int, list[CoverOption]]:
+    """Who could take ``shift`` on ``day`` in the month's latest version (its id and
+    the options); ``NotFound`` when the month has no rota yet."""
+    with transaction() as session:
+        rota = repository.latest_version(session, service_id, month_label(day))
+        if rota is None:
+            raise repository.NotFound(f"{service_id} has no rota for {month_label(day)} yet")
+        return rota.id, cover_options(_as_it_stands(session, service_id, rota), day, shift)
+
+
+def assign_cover(rota_id: int, person: str, day: date, shift: str) -> RotaVersion:
+    """A new draft: the version with ``person`` added on the shift."""
+    with transaction() as session:
+        rota = session.get(RotaVersion, rota_id)
+        if rota is None:
+            raise repository.NotFound(f"no rota {rota_id}")
+        stands = _as_it_stands(session, rota.service_id, rota)
+        export, _changes = with_cover(stands, read_export(rota.export), rota.id, person, day, shift)
+        return repository.save_rota(session, rota.service_id, rota.month, export)

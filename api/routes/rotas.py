@@ -12,20 +12,23 @@ from sqlmodel import col, select
 
 from amhp.core.months import MONTH_PATTERN
 from amhp.core.states import RotaState
+from amhp.rota.cover import NoSuchSlot
 from amhp.rota.explain import explain as explained
 from amhp.rota.export import to_csv, to_xlsx
 from amhp.rota.reader import read_export
+from amhp.runs import operations
 from amhp.store import repository
 from amhp.store.tables import RotaVersion, User
 from api.deps import (
     LEAD,
+    MANAGER,
     SessionDep,
     current_user,
     rota_access,
     rota_visible,
     service_access,
 )
-from api.schemas import RotaVersionOut
+from api.schemas import CoverIn, CoverOptionOut, CoverOut, RotaVersionOut
 
 router = APIRouter(tags=["rotas"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,3 +125,52 @@ def publish(rota: LeadsRota, session: SessionDep) -> RotaVersionOut:
     if published.id != rota.id:
         raise HTTPException(409, f"rota {rota.id} is not the latest draft of {rota.month}")
     return _out(published)
+
+
+@router.get(
+    "/services/{service_id}/cover",
+    response_model=CoverOut,
+    responses={401: {}, 403: {}, 404: {}, 422: {}},
+)
+def who_can_cover(
+    service_id: str,
+    date: dt.date,
+    shift: str,
+    _user: Annotated[User, service_access(current_user, LEAD, MANAGER)],
+) -> CoverOut:
+    """Who could take ``shift`` on ``date`` in the month's latest version: everyone
+    who can, cheapest first with what it costs by rule; everyone else with why not."""
+    try:
+        rota_id, options = operations.cover_for(service_id, date, shift)
+    except repository.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except NoSuchSlot as exc:
+        raise HTTPException(422, _field_error(["query", exc.field], str(exc))) from None
+    return CoverOut(
+        rota_id=rota_id,
+        date=date,
+        shift=shift,
+        options=[CoverOptionOut.model_validate(o, from_attributes=True) for o in options],
+    )
+
+
+@router.post(
+    "/rotas/{rota_id}/cover",
+    response_model=RotaVersionOut,
+    status_code=201,
+    responses={401: {}, 403: {}, 404: {}, 422: {}},
+)
+def assign_cover(rota: LeadsRota, body: CoverIn) -> RotaVersionOut:
+    """A new draft: this version with one more person on a shift (refused, naming
+    the reason, when it would break a hard rule)."""
+    try:
+        draft = operations.assign_cover(rota.id, body.person, body.date, body.shift)
+    except NoSuchSlot as exc:
+        raise HTTPException(422, _field_error(["body", exc.field], str(exc))) from None
+    except ValueError as exc:
+        raise HTTPException(422, _field_error(["body", "person"], str(exc))) from None
+    return _out(draft)
+
+
+def _field_error(loc: list[str], msg: str) -> list[dict]:
+    return [{"loc": loc, "msg": msg, "type": "value_error"}]

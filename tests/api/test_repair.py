@@ -86,3 +86,56 @@ def test_only_a_lead_repairs_and_only_a_published_month(site):
     assert r.status_code == 409 and "publish" in r.json()["detail"]
     bad = client.post("/services/mini/repairs", json={"month": "2026-13"}, headers=lead)
     assert bad.status_code == 422
+
+
+def cover(client, auth, day: str, shift: str = "HUB") -> dict:
+    r = client.get(f"/services/mini/cover?date={day}&shift={shift}", headers=auth)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_who_can_cover_lists_everyone_who_does_the_shift(site):
+    client, _out = site
+    found = cover(client, login(client, "manager@example.org"), "2026-11-10")
+    options = {o["person"]: o for o in found["options"]}
+    assert options["a2"]["can_take"] is False and "annual leave" in options["a2"]["reason"]
+    able = [o for o in found["options"] if o["can_take"]]
+    assert all(o["reason"] is None for o in able)
+    assert all(o["reason"] for o in found["options"] if not o["can_take"])
+    assert [o["cost"] for o in able] == sorted(o["cost"] for o in able)
+    on_call = {o["person"] for o in cover(client, login(client, "lead@example.org"),
+                                          "2026-11-10", "ON")["options"]}  # fmt: skip
+    assert "a3" not in on_call  # a3 does not do on-call
+
+
+def test_taking_a_cover_option_makes_a_draft_with_that_one_change(site):
+    client, _out = site
+    lead = login(client, "lead@example.org")
+    # Eve joins the hub team with nothing rostered yet: free on any hub day with room.
+    eve = {"id": "a5", "name": "Eve", "role": "amhp", "shift_types": ["HUB"]}
+    assert client.post("/services/mini/practitioners", json=eve, headers=lead).status_code == 201
+    found = cover(client, lead, "2026-11-17")
+    able = [o for o in found["options"] if o["can_take"]]
+    assert [o["person"] for o in able] == ["a5"]
+    body = {"person": able[0]["person"], "date": found["date"], "shift": "HUB"}
+    manager = login(client, "manager@example.org")
+    assert client.post(f"/rotas/{found['rota_id']}/cover", json=body, headers=manager)\
+        .status_code == 403  # fmt: skip
+    made = client.post(f"/rotas/{found['rota_id']}/cover", json=body, headers=lead)
+    assert made.status_code == 201, made.text
+    draft = client.get(f"/rotas/{made.json()['id']}", headers=lead).json()
+    assert draft["changes"] == [{**body, "change": "added"}]
+    on_leave = {"person": "a2", "date": "2026-11-10", "shift": "HUB"}
+    refused = client.post(f"/rotas/{found['rota_id']}/cover", json=on_leave, headers=lead)
+    assert refused.status_code == 422 and "a2" in refused.json()["detail"][0]["msg"]
+
+
+def test_cover_names_a_wrong_shift_date_or_month(site):
+    client, _out = site
+    lead = login(client, "lead@example.org")
+    wrong = client.get("/services/mini/cover?date=2026-11-03&shift=NOPE", headers=lead)
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["query", "shift"]
+    bad = client.get("/services/mini/cover?date=2026-11-31&shift=ON", headers=lead)
+    assert bad.status_code == 422
+    none = client.get("/services/mini/cover?date=2027-03-02&shift=ON", headers=lead)
+    assert none.status_code == 404
