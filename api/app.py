@@ -19,7 +19,7 @@ from amhp.store.db import get_engine
 from api.feeds import router as feeds_router
 from api.pages import common as page_common
 from api.pages import routers as page_routers
-from api.routes import auth, collections, jobs, rotas, services, whatifs
+from api.routes import audit, auth, collections, jobs, rotas, services, whatifs
 
 
 @asynccontextmanager
@@ -42,7 +42,7 @@ def create_app() -> FastAPI:
         "generation jobs, rota versions, exports and calendar feeds.",
         lifespan=lifespan,
     )
-    for module in (auth, services, jobs, rotas, whatifs):
+    for module in (auth, services, jobs, rotas, whatifs, audit):
         app.include_router(module.router)
     for router in collections.routers:
         app.include_router(router)

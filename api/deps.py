@@ -19,6 +19,7 @@ from sqlmodel import Session
 from amhp.core.states import AccountRole
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
+from amhp.store.audit import Actor
 from amhp.store.db import transaction
 from amhp.store.tables import Job, RotaVersion, User, WhatIfRun
 from amhp.store.users import user_for_token
@@ -55,6 +56,11 @@ UserDep = Annotated[User, Depends(current_user)]
 # Database ids: anything outside a 32-bit positive integer cannot exist, and SQLite
 # would overflow on it; say so as a 422 rather than fail.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def actor(user: User, via: str = "api") -> Actor:
+    """The caller as the audit log records them."""
+    return Actor(user.email, via)
 
 
 def can_read(user: User, service_id: str) -> bool:

@@ -145,3 +145,13 @@ class CoverIn(BaseModel):
     person: str = Field(min_length=1, max_length=64)
     date: date
     shift: str = Field(min_length=1, max_length=64)
+
+
+class AuditOut(BaseModel):
+    at: datetime
+    actor: str
+    via: str
+    action: str
+    subject: str
+    person: str | None
+    detail: dict

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 not found or failed, 2 invalid input (nothing written).
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import threading
 import time
@@ -30,6 +31,7 @@ from amhp.rota.cover import NoSuchSlot
 from amhp.rota.export import to_csv
 from amhp.runs import operations
 from amhp.service.file import ServiceFileError, load_service
+from amhp.store.audit import Actor
 from amhp.store.repository import NotFound
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -37,6 +39,8 @@ console = Console()
 err = Console(stderr=True)
 
 INVALID = 2
+# Who acts from this command line, as the audit log records it.
+CLI = Actor(getpass.getuser(), "cli")
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -61,7 +65,7 @@ def validate(file: Path) -> None:
 def import_(file: Path) -> None:
     """Create or update a service from a file (idempotent; a failed import changes nothing)."""
     try:
-        result = operations.import_file(file)
+        result = operations.import_file(file, CLI)
     except ServiceFileError as exc:
         raise _fail(str(exc), INVALID) from None
     verb = "created" if result.created else "updated"
@@ -76,7 +80,7 @@ def _definition(service: str):
             definition = load_service(path)
         except ServiceFileError as exc:
             raise _fail(str(exc), INVALID) from None
-        operations.import_service(definition)
+        operations.import_service(definition, CLI)
         return definition
     try:
         return operations.load_service(service)
@@ -143,7 +147,9 @@ def repair(
     definition = _definition(service)
     params = solver.SolveParams(time_limit=time_limit)
     try:
-        result = operations.repair_rota(definition, month, dt.date.today(), freeze, params)
+        result = operations.repair_rota(
+            definition, month, dt.date.today(), freeze, params, actor=CLI
+        )
     except BuildError as exc:
         raise _fail(f"{service}: {exc}", INVALID) from None
     except NotFound as exc:
@@ -190,7 +196,7 @@ def _solve_with_progress(definition, month: str, params: solver.SolveParams):
     def run() -> None:
         try:
             outcome["result"] = operations.generate_rota(
-                definition, month, params, on_progress=latest.append
+                definition, month, params, on_progress=latest.append, actor=CLI
             )
         except BaseException as exc:  # handed to the main thread
             outcome["error"] = exc
@@ -295,7 +301,7 @@ def publish(service: str, month: str = typer.Option(..., help="YYYY-MM")) -> Non
 
     try:
         with transaction() as session:
-            rota = publish_rota(session, service, month)
+            rota = publish_rota(session, service, month, CLI)
     except NotFound as exc:
         raise _fail(str(exc), 1) from None
     console.print(f"published rota version {rota.id} for {service} {month}")
@@ -312,7 +318,7 @@ def feeds(
     from amhp.publish.links import SUBSCRIBE_HELP, feed_lines
 
     try:
-        lines = feed_lines(service, reissue=reissue, revoke=revoke)
+        lines = feed_lines(service, reissue=reissue, revoke=revoke, actor=CLI)
     except NotFound as exc:
         raise _fail(str(exc), 1) from None
     for line in lines:
@@ -447,7 +453,7 @@ def user_add(
 
     try:
         with transaction() as session:
-            create_user(session, email, password, role, service, person)
+            create_user(session, email, password, role, service, person, CLI)
     except AccountError as exc:
         raise _fail(str(exc), INVALID) from None
     console.print(f"created {role} {email.lower()}")
@@ -484,7 +490,7 @@ def user_demo(
         for email, role, pid in accounts:
             if session.exec(select(User).where(User.email == email)).first() is None:
                 try:
-                    create_user(session, email, password, role, service, pid)
+                    create_user(session, email, password, role, service, pid, CLI)
                 except AccountError as exc:
                     raise _fail(str(exc), INVALID) from None
     for email, role, _ in accounts:

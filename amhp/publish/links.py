@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from amhp.publish import tokens as feed_tokens
+from amhp.store.audit import SYSTEM, Actor, AuditAction, record
 from amhp.store.db import transaction
 from amhp.store.repository import NotFound
 from amhp.store.tables import PractitionerRow, ServiceRow, ShiftTypeRow
@@ -36,8 +37,13 @@ class FeedLine:
 
 
 def feed_lines(
-    service_id: str, reissue: str | None = None, revoke: str | None = None
+    service_id: str,
+    reissue: str | None = None,
+    revoke: str | None = None,
+    actor: Actor = SYSTEM,
 ) -> list[FeedLine]:
+    """The service's feed links; ``reissue`` or ``revoke`` one person's link first
+    (written to the audit log)."""
     with transaction() as session:
         if session.get(ServiceRow, service_id) is None:
             raise NotFound(f"no service {service_id!r}")
@@ -46,11 +52,16 @@ def feed_lines(
             .where(PractitionerRow.service_id == service_id)
             .order_by(PractitionerRow.position)
         ).all()
-        for who, action in ((reissue, feed_tokens.reissue), (revoke, feed_tokens.revoke)):
+        changes = (
+            (reissue, feed_tokens.reissue, AuditAction.FEED_REISSUED),
+            (revoke, feed_tokens.revoke, AuditAction.FEED_REVOKED),
+        )
+        for who, change, logged in changes:
             if who is not None:
                 if who not in people:
                     raise NotFound(f"no practitioner {who!r} in {service_id}")
-                action(session, service_id, "person", who)
+                change(session, service_id, "person", who)
+                record(session, actor, logged, service_id, f"feed of {who}", who)
         shifts = session.exec(
             select(ShiftTypeRow.code)
             .where(ShiftTypeRow.service_id == service_id)

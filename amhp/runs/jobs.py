@@ -15,6 +15,7 @@ from amhp.core.settings import settings
 from amhp.core.states import RunState
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner, claim
+from amhp.store.audit import SYSTEM, Actor, AuditAction, record
 from amhp.store.db import transaction
 from amhp.store.tables import Job, RepairRequest
 
@@ -42,6 +43,7 @@ class JobRunner(BackgroundRunner):
         time_limit: float,
         repair: bool = False,
         freeze_before: date | None = None,
+        actor: Actor = SYSTEM,
     ) -> Job:
         """Queue a generation, or a repair of the month's published version."""
         with transaction() as session:
@@ -50,6 +52,10 @@ class JobRunner(BackgroundRunner):
             session.flush()
             if repair:
                 session.add(RepairRequest(job_id=job.id, freeze_before=freeze_before))
+            kind = "repair" if repair else "generate"
+            detail = {"job_id": job.id, "kind": kind, "month": month, "time_limit": time_limit}
+            record(session, actor, AuditAction.JOB_STARTED, service_id, f"job {job.id}",
+                   detail=detail)  # fmt: skip
         self.start(job.id)
         return job
 
@@ -73,12 +79,16 @@ class JobRunner(BackgroundRunner):
                 raise _Cancelled
             with transaction() as session:
                 repair = session.get(RepairRequest, job_id)
+            actor = Actor(f"job {job_id}", "job")
             if repair is None:
-                result = operations.generate_rota(definition, month, params, report, stop=stop)
+                result = operations.generate_rota(
+                    definition, month, params, report, stop=stop, actor=actor
+                )
             else:
                 result = operations.repair_rota(
-                    definition, month, date.today(), repair.freeze_before, params, report, stop
-                )
+                    definition, month, date.today(), repair.freeze_before, params, report, stop,
+                    actor,
+                )  # fmt: skip
             if stop.is_set():
                 raise _Cancelled
             sol = result.solution

@@ -24,6 +24,7 @@ from amhp.rota.repair import repair_month
 from amhp.service.file import load_service as read_service_file
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
+from amhp.store.audit import SYSTEM, Actor, AuditAction
 from amhp.store.db import transaction
 from amhp.store.tables import RotaVersion
 
@@ -35,14 +36,14 @@ class ImportResult:
     practitioners: int
 
 
-def import_service(definition: ServiceDefinition) -> ImportResult:
+def import_service(definition: ServiceDefinition, actor: Actor = SYSTEM) -> ImportResult:
     with transaction() as session:
-        _row, created = repository.save_service(session, definition)
+        _row, created = repository.save_service(session, definition, actor)
     return ImportResult(definition.service.id, created, len(definition.practitioners))
 
 
-def import_file(path: str | Path) -> ImportResult:
-    return import_service(read_service_file(path))
+def import_file(path: str | Path, actor: Actor = SYSTEM) -> ImportResult:
+    return import_service(read_service_file(path), actor)
 
 
 def load_service(service_id: str) -> ServiceDefinition:
@@ -62,6 +63,7 @@ def generate_rota(
     on_progress: Callable[[solver.Progress], None] | None = None,
     store: bool = True,
     stop: threading.Event | None = None,
+    actor: Actor = SYSTEM,
 ) -> GeneratedRota:
     """Solve one month and (by default) store the result as a draft rota version.
     A stored service's previous month carries in (rest, runs, closure caps)."""
@@ -76,7 +78,7 @@ def generate_rota(
     if store and not cancelled and solved.solution.status.found:
         with transaction() as session:
             version_id = repository.save_rota(
-                session, definition.service.id, month, solved.export
+                session, definition.service.id, month, solved.export, actor
             ).id
     return GeneratedRota(solved.built, solved.solution, solved.export, version_id)
 
@@ -89,6 +91,7 @@ def repair_rota(
     params: solver.SolveParams | None = None,
     on_progress: Callable[[solver.Progress], None] | None = None,
     stop: threading.Event | None = None,
+    actor: Actor = SYSTEM,
 ) -> GeneratedRota:
     """Repair the month's published version for the service as it is now, and store
     the result as a draft (``NotFound`` when the month has no published version)."""
@@ -107,7 +110,9 @@ def repair_rota(
     version_id = None
     if not (stop is not None and stop.is_set()) and solved.solution.status.found:
         with transaction() as session:
-            version_id = repository.save_rota(session, service_id, month, solved.export).id
+            version_id = repository.save_rota(
+                session, service_id, month, solved.export, actor, AuditAction.ROTA_REPAIRED
+            ).id
     return GeneratedRota(solved.built, solved.solution, solved.export, version_id)
 
 
@@ -127,7 +132,9 @@ def cover_for(service_id: str, day: date, shift: str) -> tuple[int, list[CoverOp
         return rota.id, cover_options(_as_it_stands(session, service_id, rota), day, shift)
 
 
-def assign_cover(rota_id: int, person: str, day: date, shift: str) -> RotaVersion:
+def assign_cover(
+    rota_id: int, person: str, day: date, shift: str, actor: Actor = SYSTEM
+) -> RotaVersion:
     """A new draft: the version with ``person`` added on the shift."""
     with transaction() as session:
         rota = session.get(RotaVersion, rota_id)
@@ -135,4 +142,6 @@ def assign_cover(rota_id: int, person: str, day: date, shift: str) -> RotaVersio
             raise repository.NotFound(f"no rota {rota_id}")
         stands = _as_it_stands(session, rota.service_id, rota)
         export, _changes = with_cover(stands, read_export(rota.export), rota.id, person, day, shift)
-        return repository.save_rota(session, rota.service_id, rota.month, export)
+        return repository.save_rota(
+            session, rota.service_id, rota.month, export, actor, AuditAction.ROTA_COVERED
+        )

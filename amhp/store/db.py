@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from amhp.core.settings import settings
 from amhp.store import tables  # noqa: F401  (registers the tables on the metadata)
+from amhp.store.audit import APPEND_ONLY
 
 
 def database_url() -> str:
@@ -38,6 +39,10 @@ def engine_for(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     SQLModel.metadata.create_all(engine)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            for statement in APPEND_ONLY:
+                conn.exec_driver_sql(statement)
     return engine
 
 

@@ -12,6 +12,7 @@ from amhp.rota.fixed_cells import fixed_cell_conflicts
 from amhp.service.file import format_path, validation_problems
 from amhp.service.model import ServiceDefinition
 from amhp.store import repository
+from amhp.store.audit import SYSTEM, Actor
 from amhp.store.tables import ServiceRow
 
 
@@ -25,7 +26,11 @@ class EditRejected(ValueError):
 
 
 def replace_items(
-    session: Session, definition: ServiceDefinition, field: str, items: list[dict]
+    session: Session,
+    definition: ServiceDefinition,
+    field: str,
+    items: list[dict],
+    actor: Actor = SYSTEM,
 ) -> ServiceRow:
     data = definition.model_dump(mode="json")
     data[field] = items
@@ -37,7 +42,7 @@ def replace_items(
         ) from None
     if field == "fixed":
         _check_new_fixed_cells(definition, updated)
-    saved, _ = repository.save_service(session, updated)
+    saved, _ = repository.save_service(session, updated, actor)
     return saved
 
 
@@ -51,15 +56,19 @@ def _check_new_fixed_cells(before: ServiceDefinition, after: ServiceDefinition) 
         raise EditRejected([(("fixed", i), f"fixed[{i}]", msg) for i, msg in conflicts])
 
 
-def add_item(session: Session, service_id: str, field: str, item: dict) -> ServiceRow:
+def add_item(
+    session: Session, service_id: str, field: str, item: dict, actor: Actor = SYSTEM
+) -> ServiceRow:
     definition = repository.load_service(session, service_id)
     current = [i.model_dump(mode="json") for i in getattr(definition, field)]
-    return replace_items(session, definition, field, [*current, item])
+    return replace_items(session, definition, field, [*current, item], actor)
 
 
-def remove_item(session: Session, service_id: str, field: str, index: int) -> ServiceRow:
+def remove_item(
+    session: Session, service_id: str, field: str, index: int, actor: Actor = SYSTEM
+) -> ServiceRow:
     definition = repository.load_service(session, service_id)
     current = [i.model_dump(mode="json") for i in getattr(definition, field)]
     if not 0 <= index < len(current):
         raise repository.NotFound(f"no {field} item {index}")
-    return replace_items(session, definition, field, current[:index] + current[index + 1 :])
+    return replace_items(session, definition, field, current[:index] + current[index + 1 :], actor)

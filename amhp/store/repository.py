@@ -23,6 +23,7 @@ from amhp.service.model import (
     ServiceInfo,
     ShiftTypeDef,
 )
+from amhp.store.audit import SYSTEM, Actor, AuditAction, person_of, record, section_changes
 from amhp.store.tables import (
     AssignmentRow,
     CoverRuleRow,
@@ -41,13 +42,19 @@ class NotFound(LookupError):
     pass
 
 
-def save_service(session: Session, definition: ServiceDefinition) -> tuple[ServiceRow, bool]:
-    """Create or update a service from its definition; returns (row, created)."""
+def save_service(
+    session: Session, definition: ServiceDefinition, actor: Actor = SYSTEM
+) -> tuple[ServiceRow, bool]:
+    """Create or update a service from its definition; returns (row, created). A
+    change is written to the audit log with what changed, section by section."""
     info = definition.service
     row = session.get(ServiceRow, info.id)
     created = row is None
+    before = None if created else load_service(session, info.id)
     # The revision is the service's ETag: any change to any part of it bumps it.
-    changed = created or load_service(session, info.id) != definition
+    changed = created or before != definition
+    if changed:
+        _audit_service(session, actor, before, definition)
     fields = {
         "name": info.name,
         "timezone": info.timezone,
@@ -126,6 +133,20 @@ def save_service(session: Session, definition: ServiceDefinition) -> tuple[Servi
     return row, created
 
 
+def _audit_service(
+    session: Session, actor: Actor, before: ServiceDefinition | None, after: ServiceDefinition
+) -> None:
+    old = before.model_dump(mode="json") if before is not None else None
+    changes = section_changes(old, after.model_dump(mode="json"))
+    if before is None:
+        counts = {k: len(v) for k, v in after.model_dump().items() if isinstance(v, list)}
+        action, detail = AuditAction.SERVICE_CREATED, {"counts": counts}
+    else:
+        action, detail = AuditAction.SERVICE_CHANGED, changes
+    subject = ", ".join(changes) if before is not None else after.service.name
+    record(session, actor, action, after.service.id, subject, person_of(changes), detail)
+
+
 def _sync_keyed(session: Session, table, service_id: str, key: str, wanted: dict) -> None:
     existing = {
         getattr(r, key): r
@@ -189,7 +210,14 @@ def load_service(session: Session, service_id: str) -> ServiceDefinition:
     )
 
 
-def save_rota(session: Session, service_id: str, month: str, export: dict) -> RotaVersion:
+def save_rota(
+    session: Session,
+    service_id: str,
+    month: str,
+    export: dict,
+    actor: Actor = SYSTEM,
+    action: AuditAction = AuditAction.ROTA_GENERATED,
+) -> RotaVersion:
     """Store a generated rota as a draft version with its assignments."""
     doc = read_export(export)
     rota = RotaVersion(
@@ -215,6 +243,18 @@ def save_rota(session: Session, service_id: str, month: str, export: dict) -> Ro
                     )
                 )
     session.flush()
+    detail = {
+        "rota_id": rota.id,
+        "month": month,
+        "status": doc.status,
+        "missing": sum(g.missing for g in doc.gaps),
+    }
+    if doc.base_version is not None:
+        detail["base_version"] = doc.base_version
+        detail["changes"] = [c.model_dump(mode="json") for c in doc.changes]
+    people = {c.person for c in doc.changes}
+    person = people.pop() if len(people) == 1 else None
+    record(session, actor, action, service_id, f"{month} version {rota.id}", person, detail)
     return rota
 
 
@@ -245,7 +285,7 @@ def rota_before(session: Session, service_id: str, month: str) -> RotaVersion | 
     )
 
 
-def publish(session: Session, service_id: str, month: str) -> RotaVersion:
+def publish(session: Session, service_id: str, month: str, actor: Actor = SYSTEM) -> RotaVersion:
     """Publish the latest draft for a month; the previously published version of
     that month is superseded. A published version is never changed again."""
     rotas = month_versions(session, service_id, month)
@@ -261,4 +301,7 @@ def publish(session: Session, service_id: str, month: str) -> RotaVersion:
     draft.published_at = utcnow()
     session.add(draft)
     session.flush()
+    detail = {"rota_id": draft.id, "month": month, "superseded": current.id if current else None}
+    record(session, actor, AuditAction.ROTA_PUBLISHED, service_id, f"{month} version {draft.id}",
+           detail=detail)  # fmt: skip
     return draft

@@ -208,3 +208,19 @@ class WhatIfRun(SQLModel, table=True):
     created_by: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when and through which interface. Append-only: nothing in
+    the app updates or deletes a row, and the database refuses it (amhp.store.db)."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str | None = Field(default=None, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    via: str  # cli | api | page | job
+    action: str  # an AuditAction
+    subject: str = ""
+    person: str | None = Field(default=None, index=True)  # the one person it concerns
+    detail: dict = _json({})

@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from amhp.core.states import AccountRole
+from amhp.store.audit import SYSTEM, Actor, AuditAction, record
 from amhp.store.tables import AuthToken, ServiceRow, User, utcnow
 
 ROLES = tuple(AccountRole)
@@ -30,6 +31,7 @@ def create_user(
     role: str,
     service_id: str | None = None,
     person_id: str | None = None,
+    actor: Actor = SYSTEM,
 ) -> User:
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
@@ -52,6 +54,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    detail = {"email": user.email, "role": role, "person": person_id}
+    record(session, actor, AuditAction.ACCOUNT_CREATED, service_id, user.email, person_id, detail)
     return user
 
 

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from amhp.service.model import Leave, Role
 from amhp.store import repository
 from amhp.store.edits import EditRejected, add_item, remove_item
-from api.deps import LEAD, SessionDep, check_service, load_definition
+from api.deps import LEAD, SessionDep, actor, check_service, load_definition
 from api.pages.common import PageUser, field_errors, render
 
 router = APIRouter(prefix="/app/services/{service_id}", include_in_schema=False)
@@ -164,7 +164,7 @@ async def add(request: Request, service_id: str, slug: str, session: SessionDep,
     raw = await request.form()
     form = {k: [str(v) for v in raw.getlist(k)] for k in raw}
     try:
-        add_item(session, service_id, part.field, to_item(part, form))
+        add_item(session, service_id, part.field, to_item(part, form), actor(user, "page"))
     except EditRejected as exc:
         session.rollback()
         definition = load_definition(session, service_id)
@@ -184,7 +184,7 @@ def remove(
     part = _part(slug)
     check_service(user, service_id, LEAD)
     try:
-        remove_item(session, service_id, part.field, index)
+        remove_item(session, service_id, part.field, index, actor(user, "page"))
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except EditRejected as exc:  # e.g. removing a person who still has leave

@@ -22,6 +22,7 @@ from api.deps import (
     LEAD,
     MANAGER,
     SessionDep,
+    actor,
     job_access,
     load_definition,
     rota_access,
@@ -101,7 +102,9 @@ def generate(
     time_limit: Annotated[int, Form(ge=5, le=600)] = 30,
 ) -> RedirectResponse:
     load_definition(session, service_id)
-    job = request.app.state.jobs.submit(service_id, month, float(time_limit))
+    job = request.app.state.jobs.submit(
+        service_id, month, float(time_limit), actor=actor(user, "page")
+    )
     return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
 
 
@@ -163,7 +166,8 @@ def fix_cell(
     """Refused at once when the cell breaks a hard rule for this month (leave, rest,
     a day off after on-call...), not later when someone generates."""
     try:
-        add_item(session, rota.service_id, "fixed", {"person": person, "date": day, "shift": shift})
+        cell = {"person": person, "date": day, "shift": shift}
+        add_item(session, rota.service_id, "fixed", cell, actor(user, "page"))
     except EditRejected as exc:
         errors = field_errors(exc.problems)
     else:
@@ -175,22 +179,22 @@ def fix_cell(
 
 @router.post("/rotas/{rota_id}/unfix")
 def unfix_cell(
-    rota: EditedRota, session: SessionDep, index: Annotated[int, Form(ge=0)]
+    rota: EditedRota, session: SessionDep, user: PageUser, index: Annotated[int, Form(ge=0)]
 ) -> RedirectResponse:
     try:
-        remove_item(session, rota.service_id, "fixed", index)
+        remove_item(session, rota.service_id, "fixed", index, actor(user, "page"))
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     return RedirectResponse(f"/app/rotas/{rota.id}?done=unfixed", status_code=303)
 
 
 @router.post("/rotas/{rota_id}/publish")
-def publish(rota: EditedRota, session: SessionDep) -> RedirectResponse:
+def publish(rota: EditedRota, session: SessionDep, user: PageUser) -> RedirectResponse:
     latest = repository.latest_version(session, rota.service_id, rota.month)
     if latest is None or latest.id != rota.id:
         raise HTTPException(409, "a newer version of this month exists; publish that one")
     try:
-        repository.publish(session, rota.service_id, rota.month)
+        repository.publish(session, rota.service_id, rota.month, actor(user, "page"))
     except repository.NotFound as exc:
         raise HTTPException(409, str(exc)) from None
     return RedirectResponse(f"/app/rotas/{rota.id}?done=published", status_code=303)

@@ -18,7 +18,7 @@ from amhp.publish.links import SUBSCRIBE_HELP, FeedLine
 from amhp.rota.reader import read_export
 from amhp.store.edits import EditRejected, add_item, remove_item
 from amhp.store.tables import RotaVersion
-from api.deps import SessionDep, load_definition
+from api.deps import SessionDep, actor, load_definition
 from api.pages.common import PageUser, field_errors, render
 from api.pages.lead import months_from_today
 
@@ -119,7 +119,7 @@ def add_request(
     if shift:
         item["shift"] = shift
     try:
-        add_item(session, user.service_id, "requests", item)
+        add_item(session, user.service_id, "requests", item, actor(user, "page"))
     except EditRejected as exc:
         session.rollback()
         errors = field_errors(exc.problems)
@@ -134,5 +134,5 @@ def remove_request(
     definition = load_definition(session, user.service_id)
     if index >= len(definition.requests) or definition.requests[index].person != user.person_id:
         raise HTTPException(404, "no such request of yours")
-    remove_item(session, user.service_id, "requests", index)
+    remove_item(session, user.service_id, "requests", index, actor(user, "page"))
     return RedirectResponse("/app/me?done=removed", status_code=303)

@@ -32,6 +32,7 @@ from api.deps import (
     PRACTITIONER,
     SessionDep,
     UserDep,
+    actor,
     check_own_or_lead,
     check_service,
     load_definition,
@@ -77,14 +78,14 @@ def _save(
     c: Collection,
     items: list,
     if_match: str | None,
+    user: User,
 ) -> ServiceRow:
     row = session.get(ServiceRow, service_id)
     if if_match is not None and if_match != service_etag(row):
         raise HTTPException(409, f"the service changed since you read it (now {service_etag(row)})")
     try:
-        return replace_items(
-            session, definition, c.field, [i.model_dump(mode="json") for i in items]
-        )
+        dumped = [i.model_dump(mode="json") for i in items]
+        return replace_items(session, definition, c.field, dumped, actor(user))
     except EditRejected as exc:
         detail = [
             {"loc": ["body", *loc], "msg": msg, "type": "value_error", "path": path}
@@ -141,7 +142,7 @@ def make_router(c: Collection) -> APIRouter:
         definition = load(session, user, service_id)
         _may_write(user, service_id, c, item)
         items = [*getattr(definition, c.field), item]
-        _save(session, service_id, definition, c, items, if_match)
+        _save(session, service_id, definition, c, items, if_match, user)
         return item
 
     @router.put(
@@ -175,7 +176,7 @@ def make_router(c: Collection) -> APIRouter:
             )
         items = list(getattr(definition, c.field))
         items[index] = item
-        _save(session, service_id, definition, c, items, if_match)
+        _save(session, service_id, definition, c, items, if_match, user)
         return item
 
     @router.delete(
@@ -192,7 +193,7 @@ def make_router(c: Collection) -> APIRouter:
         index = find(definition, key)
         _may_write(user, service_id, c, getattr(definition, c.field)[index])
         items = [x for i, x in enumerate(getattr(definition, c.field)) if i != index]
-        _save(session, service_id, definition, c, items, if_match)
+        _save(session, service_id, definition, c, items, if_match, user)
         return Response(status_code=204)
 
     return router

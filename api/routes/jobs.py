@@ -9,7 +9,16 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from amhp.store import repository
 from amhp.store.tables import Job, RepairRequest, ServiceRow, User
-from api.deps import LEAD, MANAGER, SessionDep, current_user, job_access, runner, service_access
+from api.deps import (
+    LEAD,
+    MANAGER,
+    SessionDep,
+    actor,
+    current_user,
+    job_access,
+    runner,
+    service_access,
+)
 from api.schemas import JobOut, JobRequest, RepairIn
 
 router = APIRouter(tags=["jobs"])
@@ -35,10 +44,11 @@ def _known_service(session, service_id: str) -> None:
     responses={401: {}, 403: {}, 404: {}, 422: {}},
 )
 def start_job(
-    service_id: str, body: JobRequest, session: SessionDep, _user: Lead, jobs=Depends(runner)
+    service_id: str, body: JobRequest, session: SessionDep, user: Lead, jobs=Depends(runner)
 ) -> JobOut:
     _known_service(session, service_id)
-    return _out(session, jobs.submit(service_id, body.month, body.time_limit))
+    job = jobs.submit(service_id, body.month, body.time_limit, actor=actor(user))
+    return _out(session, job)
 
 
 @router.post(
@@ -48,7 +58,7 @@ def start_job(
     responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
 )
 def start_repair(
-    service_id: str, body: RepairIn, session: SessionDep, _user: Lead, jobs=Depends(runner)
+    service_id: str, body: RepairIn, session: SessionDep, user: Lead, jobs=Depends(runner)
 ) -> JobOut:
     """Repair the month's published version for the service as it is now (after a
     sickness, leave, a contract ended...): a job whose rota is a new draft listing
@@ -56,7 +66,9 @@ def start_repair(
     _known_service(session, service_id)
     if repository.published_version(session, service_id, body.month) is None:
         raise HTTPException(409, f"{body.month} has no published rota to repair; publish first")
-    job = jobs.submit(service_id, body.month, body.time_limit, True, body.freeze_before)
+    job = jobs.submit(
+        service_id, body.month, body.time_limit, True, body.freeze_before, actor(user)
+    )
     return _out(session, job)
 
 

@@ -23,6 +23,8 @@ from api.deps import (
     LEAD,
     MANAGER,
     SessionDep,
+    UserDep,
+    actor,
     current_user,
     rota_access,
     rota_visible,
@@ -115,11 +117,11 @@ def explain(rota: ReadableRota, person: str | None = None, date: dt.date | None 
     response_model=RotaVersionOut,
     responses={401: {}, 403: {}, 404: {}, 409: {}},
 )
-def publish(rota: LeadsRota, session: SessionDep) -> RotaVersionOut:
+def publish(rota: LeadsRota, session: SessionDep, user: UserDep) -> RotaVersionOut:
     if rota.state != RotaState.DRAFT:
         raise HTTPException(409, f"rota {rota.id} is {rota.state}, not a draft")
     try:
-        published = repository.publish(session, rota.service_id, rota.month)
+        published = repository.publish(session, rota.service_id, rota.month, actor(user))
     except repository.NotFound as exc:
         raise HTTPException(409, str(exc)) from None
     if published.id != rota.id:
@@ -160,11 +162,11 @@ def who_can_cover(
     status_code=201,
     responses={401: {}, 403: {}, 404: {}, 422: {}},
 )
-def assign_cover(rota: LeadsRota, body: CoverIn) -> RotaVersionOut:
+def assign_cover(rota: LeadsRota, body: CoverIn, user: UserDep) -> RotaVersionOut:
     """A new draft: this version with one more person on a shift (refused, naming
     the reason, when it would break a hard rule)."""
     try:
-        draft = operations.assign_cover(rota.id, body.person, body.date, body.shift)
+        draft = operations.assign_cover(rota.id, body.person, body.date, body.shift, actor(user))
     except NoSuchSlot as exc:
         raise HTTPException(422, _field_error(["body", exc.field], str(exc))) from None
     except ValueError as exc:

@@ -19,6 +19,7 @@ from api.deps import (
     PRACTITIONER,
     SessionDep,
     UserDep,
+    actor,
     check_own_or_lead,
     check_service,
     current_user,
@@ -81,7 +82,7 @@ def put_service(
             raise HTTPException(
                 409, f"the service changed since you read it (now {service_etag(row)})"
             )
-    saved, _created = repository.save_service(session, definition)
+    saved, _created = repository.save_service(session, definition, actor(user))
     return ServiceSummary(id=saved.id, name=saved.name, revision=saved.revision)
 
 
@@ -108,7 +109,7 @@ def reissue_feed(service_id: str, person_id: str, user: UserDep) -> FeedLinkOut:
     """A new private link; the old one stops working."""
     check_own_or_lead(user, service_id, person_id)
     try:
-        lines = feed_lines(service_id, reissue=person_id)
+        lines = feed_lines(service_id, reissue=person_id, actor=actor(user))
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     x = next(x for x in lines if x.kind == "person" and x.subject == person_id)
@@ -121,7 +122,7 @@ def reissue_feed(service_id: str, person_id: str, user: UserDep) -> FeedLinkOut:
 def revoke_feed(service_id: str, person_id: str, user: UserDep) -> Response:
     check_own_or_lead(user, service_id, person_id)
     try:
-        feed_lines(service_id, revoke=person_id)
+        feed_lines(service_id, revoke=person_id, actor=actor(user))
     except repository.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     return Response(status_code=204)

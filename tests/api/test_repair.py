@@ -139,3 +139,43 @@ def test_cover_names_a_wrong_shift_date_or_month(site):
     assert bad.status_code == 422
     none = client.get("/services/mini/cover?date=2027-03-02&shift=ON", headers=lead)
     assert none.status_code == 404
+
+
+def test_every_change_is_in_the_audit_log_with_who_and_how(site):
+    client, _out = site
+    lead = login(client, "lead@example.org")
+    manager = login(client, "manager@example.org")
+    entries = client.get("/services/mini/audit", headers=manager).json()
+    actions = [(e["action"], e["via"]) for e in entries]
+    # The set-up (command line), the sick day, the repair job and its rota (API).
+    assert ("service.created", "cli") in actions
+    assert ("rota.generated", "cli") in actions and ("rota.published", "cli") in actions
+    assert ("account.created", "cli") in actions
+    sick = next(e for e in entries if e["action"] == "service.changed" and e["via"] == "api")
+    assert sick["actor"] == "lead@example.org" and sick["person"] == "a2"
+    assert sick["detail"]["leave"]["added"][0]["kind"] == "sickness"
+    assert ("job.started", "api") in actions and ("rota.repaired", "job") in actions
+    repaired = next(e for e in entries if e["action"] == "rota.repaired")
+    removed = [c for c in repaired["detail"]["changes"] if c["change"] == "removed"]
+    assert any(c["person"] == "a2" for c in removed)
+    # Filters and CSV.
+    mine = client.get("/services/mini/audit?person=a2", headers=lead).json()
+    assert mine and all(e["person"] == "a2" for e in mine)
+    later = client.get("/services/mini/audit?since=2999-01-01", headers=lead).json()
+    assert later == []
+    csv_text = client.get("/services/mini/audit?format=csv", headers=lead).text
+    assert csv_text.splitlines()[0].startswith("at,actor,via,action")
+    assert len(csv_text.splitlines()) == len(entries) + 1
+
+
+def test_the_audit_log_cannot_be_changed(site):
+    import sqlite3
+
+    client, out = site
+    db = out.with_name("api.db")
+    with sqlite3.connect(db) as conn:
+        for statement in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                conn.execute(statement)
+    lead = login(client, "lead@example.org")
+    assert client.delete("/services/mini/audit", headers=lead).status_code == 405
