@@ -17,6 +17,9 @@ class Cell:
     shadows: list[str] = field(default_factory=list)  # supernumerary (trainees)
     recovery: list[str] = field(default_factory=list)  # "documentation" | "rest_day"
     unavailable: bool = False
+    # A repair or a cover: duties added and removed against the version it changes.
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +81,10 @@ def build_grid(export: dict | RotaExport) -> Grid:
         d = (item.end if item.kind == "rest_day" else item.start).date()
         if d in index and item.person in cells:
             cells[item.person][index[d]].recovery.append(item.kind)
+    for change in rota.changes:
+        if change.person in cells and change.date in index:
+            cell = cells[change.person][index[change.date]]
+            (cell.added if change.change == "added" else cell.removed).append(change.shift)
     by_day: dict[date, list[ExportGap]] = {}
     for gap in rota.gaps:
         by_day.setdefault(gap.date, []).append(gap)

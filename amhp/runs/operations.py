@@ -122,11 +122,16 @@ def _as_it_stands(session, service_id: str, rota) -> RotaAsItStands:
     return rota_as_it_stands(definition, rota.export, before.export if before else None)
 
 
-def cover_for(service_id: str, day: date, shift: str) -> tuple[int, list[CoverOption]]:
-    """Who could take ``shift`` on ``day`` in the month's latest version (its id and
-    the options); ``NotFound`` when the month has no rota yet."""
+def cover_for(
+    service_id: str, day: date, shift: str, rota_id: int | None = None
+) -> tuple[int, list[CoverOption]]:
+    """Who could take ``shift`` on ``day`` in a version (by default the month's
+    latest): its id and the options; ``NotFound`` when there is no such rota."""
     with transaction() as session:
-        rota = repository.latest_version(session, service_id, month_label(day))
+        if rota_id is None:
+            rota = repository.latest_version(session, service_id, month_label(day))
+        else:
+            rota = session.get(RotaVersion, rota_id)
         if rota is None:
             raise repository.NotFound(f"{service_id} has no rota for {month_label(day)} yet")
         return rota.id, cover_options(_as_it_stands(session, service_id, rota), day, shift)

@@ -4,19 +4,21 @@ forms for practitioners, leave and requests."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from amhp.core.months import MONTH_PATTERN, months_from
+from amhp.rota.cover import NoSuchSlot
 from amhp.rota.grid import build_grid
+from amhp.runs import operations
 from amhp.service.calendar import Period
-from amhp.store import repository
+from amhp.store import audit, repository
 from amhp.store.edits import EditRejected, add_item, remove_item
-from amhp.store.tables import Job, RotaVersion, ServiceRow, User
+from amhp.store.tables import Job, RepairRequest, RotaVersion, ServiceRow, User
 from api.deps import (
     ADMIN,
     LEAD,
@@ -38,6 +40,7 @@ DONE = {
     "unfixed": "Fixed cell removed.",
     "published": "Published. Subscribed calendars show it at their next refresh.",
     "saved": "Saved.",
+    "covered": "A new draft with that one change: review it, then publish.",
     "removed": "Removed.",
 }
 
@@ -108,9 +111,94 @@ def generate(
     return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
 
 
+@router.post("/services/{service_id}/repair")
+def repair(
+    request: Request,
+    service_id: str,
+    session: SessionDep,
+    user: Editor,
+    month: Annotated[str, Form(pattern=MONTH_PATTERN)],
+    time_limit: Annotated[int, Form(ge=5, le=600)] = 30,
+    freeze_before: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Repair the month's published version after a change (as few changes as the
+    gaps allow); the new draft lists its changes for review before publishing."""
+    if repository.published_version(session, service_id, month) is None:
+        raise HTTPException(409, f"{month} has no published rota to repair; publish first")
+    try:
+        freeze = date.fromisoformat(freeze_before) if freeze_before else None
+    except ValueError:
+        raise HTTPException(422, f"freeze_before: not a date: {freeze_before!r}") from None
+    job = request.app.state.jobs.submit(
+        service_id, month, float(time_limit), True, freeze, actor(user, "page")
+    )
+    return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
+
+
+@router.get("/rotas/{rota_id}/cover", response_class=HTMLResponse)
+def cover_page(
+    request: Request, rota: ViewedRota, user: PageUser, date: date, shift: str
+) -> HTMLResponse:
+    """Who could take a shift: the ones who can, cheapest first, with what it costs;
+    everyone else with the reason. The lead can take one into a new draft."""
+    try:
+        _id, options = operations.cover_for(rota.service_id, date, shift, rota.id)
+    except (repository.NotFound, NoSuchSlot) as exc:
+        raise HTTPException(404, str(exc)) from None
+    return render(
+        request, "cover.html", user, rota=rota, day=date, shift=shift, options=options,
+        can_edit=user.role in (ADMIN, LEAD),
+    )  # fmt: skip
+
+
+@router.post("/rotas/{rota_id}/cover")
+def take_cover(
+    rota: EditedRota,
+    user: PageUser,
+    person: Annotated[str, Form()],
+    day: Annotated[str, Form()],
+    shift: Annotated[str, Form()],
+) -> RedirectResponse:
+    try:
+        draft = operations.assign_cover(
+            rota.id, person, date.fromisoformat(day), shift, actor(user, "page")
+        )
+    except ValueError as exc:  # a bad date, an unknown slot or person, a broken rule
+        raise HTTPException(422, str(exc)) from None
+    return RedirectResponse(f"/app/rotas/{draft.id}?done=covered", status_code=303)
+
+
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, job: ViewedJob, user: PageUser):
-    return render(request, "job.html", user, job=job)
+def job_page(request: Request, job: ViewedJob, user: PageUser, session: SessionDep):
+    repairing = session.get(RepairRequest, job.id) is not None
+    return render(
+        request, "job.html", user, job=job, verb="Repairing" if repairing else "Generating"
+    )
+
+
+@router.get("/services/{service_id}/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    service_id: str,
+    session: SessionDep,
+    user: Viewer,
+    person: str | None = None,
+    since: date | None = None,
+) -> HTMLResponse:
+    """Who changed what, newest first; by person or from a date."""
+    start = datetime.combine(since, time(), UTC) if since else None
+    rows = list(reversed(audit.entries(session, service_id, start, None, person or None)))
+    return render(
+        request, "audit.html", user, service_id=service_id, entries=rows, person=person or "",
+        since=since.isoformat() if since else "",
+    )  # fmt: skip
+
+
+@router.get("/services/{service_id}/audit.csv")
+def audit_csv(service_id: str, session: SessionDep, user: Viewer) -> Response:
+    body = audit.to_csv(audit.entries(session, service_id))
+    disposition = {"Content-Disposition": f'attachment; filename="{service_id}-audit.csv"'}
+    return Response(body, media_type="text/csv; charset=utf-8", headers=disposition)
 
 
 @router.get("/jobs/{job_id}/state")

@@ -376,3 +376,44 @@ def test_grid_is_keyboard_usable_and_prints_on_a4_landscape(browser, site, tmp_p
     shot(page, "lead-print-layout")
     shutil.copy(pdf, SHOTS / "rota-a4.pdf")
     page.context.close()
+
+
+def test_lead_repairs_a_sick_day_reviews_the_changes_and_publishes(browser, site):
+    """The month after publishing: Dan is off sick on a day he is on duty; the lead
+    reports it, repairs the published rota, reads the changes and publishes."""
+    page = login(browser, site, "lead@example.org", bypass_csp=True)
+    page.goto("/app/services/mini")
+    page.get_by_role("link", name=f"Open rota for {MONTH}").click()
+    rota_url = page.url
+    assert page.locator("#rota-state").inner_text() == "published"
+    duty_days = page.locator('td[data-person="a4"]:has(.duty)').evaluate_all(
+        "cells => cells.map(c => c.dataset.date)"
+    )
+    sick_day = [d for d in duty_days if d > GAP_DAY][-1]
+    page.goto("/app/services/mini/leave")
+    page.get_by_label("Person").select_option("a4")
+    page.get_by_label("Kind").select_option("sickness")
+    page.get_by_label("First day").fill(sick_day)
+    page.get_by_label("Last day").fill(sick_day)
+    page.get_by_role("button", name="Add").click()
+    assert page.get_by_role("status").inner_text() == "Saved."
+
+    page.goto(rota_url)
+    page.locator("#repair-limit").select_option("10")
+    page.get_by_role("button", name="Repair after a change").click()
+    page.wait_for_url(re.compile(r"/app/rotas/\d+$"), timeout=120_000)
+    assert page.url != rota_url and page.locator("#rota-state").inner_text() == "draft"
+    changes = page.locator("#changes")
+    assert "Changes against version" in changes.inner_text()
+    removed = changes.locator("tr.removed")
+    assert any(sick_day in r and "a4" in r for r in removed.all_inner_texts())
+    assert page.locator(f"#c-a4-{sick_day} del.removed").count() == 1
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+    shot(page, "lead-repair-changes")
+    page.get_by_role("button", name="Publish this version").click()
+    assert page.locator("#rota-state").inner_text() == "published"
+    page.goto("/app/services/mini/audit")
+    log = page.locator("#audit").inner_text()
+    assert "rota.repaired" in log and "rota.published" in log and "lead@example.org" in log
+    page.context.close()
