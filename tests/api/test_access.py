@@ -63,6 +63,13 @@ MATRIX = {
     "add cover rule": (("POST", "/services/mini/cover-rules"), (201, 201, 403, 403, 404, 401)),
     "add own request": (("POST", "/services/mini/requests"), (201, 201, 403, 201, 404, 401)),
     "start what-if": (("POST", "/services/mini/whatifs"), (202, 202, 202, 403, 404, 401)),
+    # November has a draft only: a repair needs a published month (409).
+    "start repair": (("POST", "/services/mini/repairs"), (409, 409, 403, 403, 404, 401)),
+    "who can cover": (
+        ("GET", "/services/mini/cover?date=2026-11-03&shift=HUB"),
+        (200, 200, 200, 403, 404, 401),
+    ),
+    "audit log": (("GET", "/services/mini/audit"), (200, 200, 200, 403, 404, 401)),
 }
 WHATIF = (
     "horizon: {start: '2026-11', months: 1}\ntime_limit_per_month: 1\n"
@@ -73,6 +80,7 @@ BODIES = {
     "add cover rule": {"shift": "HUB", "dates": ["2026-12-24"], "min": 1},
     "add own request": {"person": "a2", "date": "2026-12-03", "want": False, "weight": 10},
     "start what-if": {"name": "matrix", "spec": WHATIF},
+    "start repair": {"month": "2026-11", "time_limit": 1},
 }
 
 
