@@ -186,6 +186,7 @@ def audit_page(
     since: date | None = None,
 ) -> HTMLResponse:
     """Who changed what, newest first; by person or from a date."""
+    load_definition(session, service_id)  # 404 for a service that does not exist
     start = datetime.combine(since, time(), UTC) if since else None
     rows = list(reversed(audit.entries(session, service_id, start, None, person or None)))
     return render(
@@ -196,6 +197,7 @@ def audit_page(
 
 @router.get("/services/{service_id}/audit.csv")
 def audit_csv(service_id: str, session: SessionDep, user: Viewer) -> Response:
+    load_definition(session, service_id)  # 404 for a service that does not exist
     body = audit.to_csv(audit.entries(session, service_id))
     disposition = {"Content-Disposition": f'attachment; filename="{service_id}-audit.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=disposition)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, HTTPException, Response
 
 from amhp.store import audit
-from amhp.store.tables import User
+from amhp.store.tables import ServiceRow, User
 from api.deps import LEAD, MANAGER, SessionDep, current_user, service_access
 from api.schemas import AuditOut
 
@@ -33,6 +33,8 @@ def audit_log(
     format: Literal["json", "csv"] = "json",
 ):
     """Entries from ``since`` up to and including ``until`` (dates, UTC), oldest first."""
+    if session.get(ServiceRow, service_id) is None:
+        raise HTTPException(404, f"no service {service_id!r}")
     start = dt.datetime.combine(since, dt.time(), dt.UTC) if since else None
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC) if until else None
     rows = audit.entries(session, service_id, start, end, person)
