@@ -32,6 +32,8 @@ def static_unavailability(
     if slot.day in person.unavailable:
         return person.unavailable[slot.day]
     shift = problem.shift_type(slot.shift)
+    if shift.kind == "day" and slot.day in person.no_day_duty:
+        return person.no_day_duty[slot.day]
     if shift.area and person.area and shift.area != person.area:
         return f"based in {person.area}, shift is in {shift.area}"
     if not as_shadow and not person.counts_on(day.date):

@@ -147,6 +147,9 @@ class Person:
     shift_types: frozenset[str] = frozenset()
     warranted_from: date | None = None
     unavailable: dict[int, str] = field(default_factory=dict)
+    # Days with no day duty (an on-call is still possible), with the reason: the
+    # morning after a reported callout.
+    no_day_duty: dict[int, str] = field(default_factory=dict)
     # Fraction of a full-time post the weighted caseload takes (workload model).
     caseload_share: float = 0.0
     history: History = field(default_factory=History)

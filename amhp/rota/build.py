@@ -117,6 +117,18 @@ def unavailability(
     return out
 
 
+def mornings_after_callouts(
+    service: ServiceDefinition, person: Practitioner, days: list[date]
+) -> dict[int, str]:
+    """The date after each callout the person reported: no day duty that morning."""
+    index = {d: i for i, d in enumerate(days)}
+    return {
+        index[c.date + timedelta(days=1)]: f"called out on the night of {c.date.isoformat()}"
+        for c in service.callouts
+        if c.person == person.id and c.date + timedelta(days=1) in index
+    }
+
+
 def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> solver.Person:
     return solver.Person(
         id=p.id,
@@ -127,6 +139,7 @@ def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> so
         shift_types=frozenset(p.shift_types),
         warranted_from=p.warranted_from,
         unavailable=unavailability(service, p, days),
+        no_day_duty=mornings_after_callouts(service, p, days),
         history=by_name(solver.History, p.history),
         day_rate=p.contract.day_rate if p.contract else None,
         locum_kind=p.contract.kind if p.role == "locum" and p.contract else None,

@@ -354,6 +354,14 @@ class Leave(Strict):
         return self
 
 
+class Callout(Strict):
+    """A callout reported for the night of ``date``: the person is not required to
+    work the following morning, so no day duty is rostered for them that date."""
+
+    person: str
+    date: date
+
+
 class RequestDef(Strict):
     person: str
     date: date
@@ -408,6 +416,7 @@ class ServiceDefinition(Strict):
     practitioners: list[Practitioner] = Field(min_length=1)
     leave: list[Leave] = Field(default_factory=list)
     requests: list[RequestDef] = Field(default_factory=list)
+    callouts: list[Callout] = Field(default_factory=list)
     fixed: list[FixedAssignment] = Field(
         default_factory=list, json_schema_extra=sets("fixed_cells")
     )
@@ -436,7 +445,7 @@ class ServiceDefinition(Strict):
                     )
             if p.area and areas and p.area not in areas:
                 errors.append((("practitioners", i, "area"), f"unknown area {p.area!r}"))
-        for section in ("leave", "requests", "fixed"):
+        for section in ("leave", "requests", "callouts", "fixed"):
             for i, item in enumerate(getattr(self, section)):
                 if item.person not in ids:
                     errors.append(((section, i, "person"), f"unknown practitioner {item.person!r}"))

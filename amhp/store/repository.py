@@ -14,6 +14,7 @@ from amhp.core.months import months_from
 from amhp.core.states import RotaState
 from amhp.rota.reader import read_export
 from amhp.service.model import (
+    Callout,
     CoverRule,
     FixedAssignment,
     Leave,
@@ -26,6 +27,7 @@ from amhp.service.model import (
 from amhp.store.audit import SYSTEM, Actor, AuditAction, person_of, record, section_changes
 from amhp.store.tables import (
     AssignmentRow,
+    CalloutRow,
     CoverRuleRow,
     FixedCellRow,
     LeaveRow,
@@ -100,7 +102,7 @@ def save_service(
             for i, p in enumerate(definition.practitioners)
         },
     )
-    for table in (CoverRuleRow, LeaveRow, RequestRow, FixedCellRow):
+    for table in (CoverRuleRow, LeaveRow, RequestRow, CalloutRow, FixedCellRow):
         session.exec(delete(table).where(col(table.service_id) == info.id))
     for i, c in enumerate(definition.cover):
         session.add(
@@ -125,6 +127,8 @@ def save_service(
                 weight=r.weight,
             )
         )
+    for c in definition.callouts:
+        session.add(CalloutRow(service_id=info.id, person_id=c.person, date=c.date))
     for f in definition.fixed:
         session.add(
             FixedCellRow(service_id=info.id, person_id=f.person, date=f.date, shift=f.shift)
@@ -202,6 +206,9 @@ def load_service(session: Session, service_id: str) -> ServiceDefinition:
         requests=[
             RequestDef(person=r.person_id, date=r.date, shift=r.shift, want=r.want, weight=r.weight)
             for r in rows(RequestRow, RequestRow.id)
+        ],
+        callouts=[
+            Callout(person=r.person_id, date=r.date) for r in rows(CalloutRow, CalloutRow.id)
         ],
         fixed=[
             FixedAssignment(person=r.person_id, date=r.date, shift=r.shift)

@@ -80,6 +80,14 @@ class LeaveRow(SQLModel, table=True):
     end: date
 
 
+class CalloutRow(SQLModel, table=True):
+    __tablename__ = "callout"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    person_id: str
+    date: date
+
+
 class RequestRow(SQLModel, table=True):
     __tablename__ = "request"
     id: int | None = Field(default=None, primary_key=True)

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Header, HTTPException, Response
 from pydantic import BaseModel
 
 from amhp.service.model import (
+    Callout,
     CoverRule,
     FixedAssignment,
     Leave,
@@ -56,6 +57,7 @@ COLLECTIONS = (
     Collection("shift-types", "shift_types", ShiftTypeDef, "code"),
     Collection("cover-rules", "cover", CoverRule, None),
     Collection("leave", "leave", Leave, None, own=True),
+    Collection("callouts", "callouts", Callout, None),
     Collection("requests", "requests", RequestDef, None, own=True),
     Collection("fixed-cells", "fixed", FixedAssignment, None),
 )

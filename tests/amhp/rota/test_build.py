@@ -120,3 +120,38 @@ def test_last_years_closure_days_change_who_works_this_closure():
     b_did_more = closure_days_worked(closure_service("", ", history: {closure_days: 4}"))
     assert a_did_more["a"] < a_did_more["b"]
     assert b_did_more["b"] < b_did_more["a"]
+
+
+def test_a_callout_frees_the_next_morning_but_not_the_next_on_call():
+    text = MINIMAL_SERVICE + "callouts:\n  - {person: a1, date: 2026-11-03}\n"
+    service = parse_service(text)
+    problem = build_problem(service, Period.month("2026-11")).problem
+    ann = next(p for p in problem.people if p.id == "a1")
+    assert ann.no_day_duty == {3: "called out on the night of 2026-11-03"}
+    hub, on_call = (
+        next(s for s in problem.slots if s.day == 3 and s.shift == c) for c in ("HUB", "ON")
+    )
+    assert solver.exclusion_reason(problem, ann, hub, solver.HARD_RULES) == ann.no_day_duty[3]
+    assert solver.exclusion_reason(problem, ann, on_call, solver.HARD_RULES) is None
+
+
+def test_a_callout_repaired_moves_the_next_mornings_duty_to_someone_else():
+    from amhp.rota.month import solve_month
+    from amhp.rota.reader import read_export
+    from amhp.rota.repair import repair_month
+
+    params = solver.SolveParams(time_limit=20, workers=2)
+    service = parse_service(MINIMAL_SERVICE)
+    published = solve_month(service, "2026-11", params=params).export
+    hub_days = sorted(
+        s["date"] for s in published["slots"] if s["shift"] == "HUB" and "a1" in s["assigned"]
+    )
+    morning = date.fromisoformat(hub_days[-1])
+    night = morning.fromordinal(morning.toordinal() - 1)
+    called_out = service.model_copy(update={"callouts": [model.Callout(person="a1", date=night)]})
+    repaired = repair_month(called_out, "2026-11", published, 1, date(2026, 11, 1), params=params)
+    doc = read_export(repaired.export)
+    assert {"person": "a1", "date": morning.isoformat(), "shift": "HUB", "change": "removed"} in (
+        repaired.export["changes"]
+    )
+    assert not any("a1" in s.assigned for s in doc.slots if s.date == morning and s.shift == "HUB")
