@@ -77,6 +77,16 @@ PARTS = {
             ("person", "kind", "start", "end"),
         ),
         Part(
+            "callouts",
+            "callouts",
+            "Callouts",
+            (
+                Input("person", "Person", "select", "people"),
+                Input("date", "Night of", "date", hint="no day duty the next morning; then repair"),
+            ),
+            ("person", "date"),
+        ),
+        Part(
             "requests",
             "requests",
             "Requests",

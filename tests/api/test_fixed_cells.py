@@ -79,3 +79,14 @@ def test_a_possible_cell_is_stored(site):
         r = client.post("/services/mini/fixed-cells", json=POSSIBLE)
         assert r.status_code == 201, r.text
         assert client.get("/services/mini/fixed-cells").json() == [POSSIBLE]
+
+
+def test_a_callout_is_reported_on_its_page_and_reaches_the_service(site):
+    with page_client(site) as page, api_client(site) as api:
+        assert "Night of" in page.get("/app/services/mini/callouts").text
+        form = {"person": "a1", "date": "2026-11-05"}
+        r = page.post("/app/services/mini/callouts", data=form)
+        assert r.status_code == 303, r.text
+        assert api.get("/services/mini/callouts").json() == [form]
+        bad = page.post("/app/services/mini/callouts", data={"person": "zz", "date": "2026-11-05"})
+        assert bad.status_code == 422 and "unknown practitioner" in bad.text
