@@ -2,7 +2,7 @@
 
 ``save_service`` is an idempotent upsert: shift types and practitioners keep their
 rows (matched by code / person id) so later references stay valid; list-like
-sections (cover, leave, requests, fixed cells) are replaced whole. It runs inside
+sections (cover, leave, requests, callouts, fixed cells) are replaced whole. It runs inside
 the caller's transaction, so a failed import changes nothing.
 """
 
