@@ -155,6 +155,9 @@ def test_every_change_is_in_the_audit_log_with_who_and_how(site):
     assert sick["actor"] == "lead@example.org" and sick["person"] == "a2"
     assert sick["detail"]["leave"]["added"][0]["kind"] == "sickness"
     assert ("job.started", "api") in actions and ("rota.repaired", "job") in actions
+    covered = next(e for e in entries if e["action"] == "rota.covered")
+    assert covered["via"] == "api" and covered["actor"] == "lead@example.org"
+    assert covered["detail"]["changes"][0]["change"] == "added"
     repaired = next(e for e in entries if e["action"] == "rota.repaired")
     removed = [c for c in repaired["detail"]["changes"] if c["change"] == "removed"]
     assert any(c["person"] == "a2" for c in removed)
