@@ -13,15 +13,14 @@ from zoneinfo import ZoneInfo
 
 import solver
 from amhp.service.calendar import Period, closure_key_days, closure_window, is_bank_holiday
-from amhp.service.model import CoverRule, Practitioner, ServiceDefinition, ShiftTypeDef
-
-LEAVE_LABELS = {
-    "annual": "annual leave",
-    "sickness": "sickness",
-    "training": "training",
-    "team": "team commitment",
-    "other": "unavailable",
-}
+from amhp.service.model import (
+    CALLOUT_REASON,
+    LEAVE_LABELS,
+    CoverRule,
+    Practitioner,
+    ServiceDefinition,
+    ShiftTypeDef,
+)
 
 
 class BuildError(ValueError):
@@ -123,7 +122,7 @@ def mornings_after_callouts(
     """The date after each callout the person reported: no day duty that morning."""
     index = {d: i for i, d in enumerate(days)}
     return {
-        index[c.date + timedelta(days=1)]: f"called out on the night of {c.date.isoformat()}"
+        index[c.date + timedelta(days=1)]: CALLOUT_REASON.format(night=c.date.isoformat())
         for c in service.callouts
         if c.person == person.id and c.date + timedelta(days=1) in index
     }

@@ -341,6 +341,18 @@ class Practitioner(Strict):
         return self
 
 
+# How each kind of leave is named where a person's absence is explained (gap reasons,
+# the export). Personal: shown only to the lead, manager and admin of the service.
+LEAVE_LABELS = {
+    "annual": "annual leave",
+    "sickness": "sickness",
+    "training": "training",
+    "team": "team commitment",
+    "other": "unavailable",
+}
+CALLOUT_REASON = "called out on the night of {night}"
+
+
 class Leave(Strict):
     person: str
     kind: Literal["annual", "sickness", "training", "team", "other"] = "annual"

@@ -15,6 +15,7 @@ from amhp.core.states import RotaState
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.explain import explain as explained
 from amhp.rota.export import to_csv, to_xlsx
+from amhp.rota.privacy import export_for
 from amhp.rota.reader import read_export
 from amhp.runs import operations
 from amhp.store import repository
@@ -22,6 +23,7 @@ from amhp.store.tables import RotaVersion, User
 from api.deps import (
     LEAD,
     MANAGER,
+    PRACTITIONER,
     SessionDep,
     UserDep,
     actor,
@@ -73,6 +75,12 @@ def list_rotas(
     return [_out(r) for r in rotas if rota_visible(user, r)]
 
 
+def visible_export(user: User, rota: RotaVersion) -> dict:
+    """The stored export, or what a practitioner may see of it (no colleague's
+    leave kind, only their own costs)."""
+    return export_for(rota.export, user.person_id) if user.role == PRACTITIONER else rota.export
+
+
 @router.get(
     "/rotas/{rota_id}",
     responses={
@@ -81,27 +89,32 @@ def list_rotas(
         404: {},
     },
 )
-def get_rota(rota: ReadableRota, format: Literal["json", "csv", "xlsx"] = "json") -> Response:
+def get_rota(
+    rota: ReadableRota, user: UserDep, format: Literal["json", "csv", "xlsx"] = "json"
+) -> Response:
     name = f"{rota.service_id}-{rota.month}-v{rota.id}"
+    export = visible_export(user, rota)
     if format == "csv":
         return Response(
-            to_csv(rota.export),
+            to_csv(export),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     if format == "xlsx":
         return Response(
-            to_xlsx(rota.export),
+            to_xlsx(export),
             media_type=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
-    return Response(json.dumps(rota.export), media_type="application/json")
+    return Response(json.dumps(export), media_type="application/json")
 
 
 @router.get("/rotas/{rota_id}/explain", responses={401: {}, 404: {}})
-def explain(rota: ReadableRota, person: str | None = None, date: dt.date | None = None) -> dict:
+def explain(
+    rota: ReadableRota, user: UserDep, person: str | None = None, date: dt.date | None = None
+) -> dict:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
-    doc = read_export(rota.export)
+    doc = read_export(visible_export(user, rota))
     try:
         found = explained(doc, person, date)
     except KeyError as exc:

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from amhp.publish.links import feed_lines
 from amhp.service.model import ServiceDefinition
+from amhp.service.privacy import definition_for
 from amhp.store import repository
 from amhp.store.tables import ServiceRow, User
 from api.deps import (
@@ -45,6 +46,8 @@ def list_services(session: SessionDep, user: UserDep) -> list[ServiceSummary]:
 def get_service(service_id: str, session: SessionDep, user: Reader, response: Response):
     definition = load_definition(session, service_id)
     response.headers["ETag"] = service_etag(session.get(ServiceRow, service_id))
+    if user.role == PRACTITIONER:
+        return definition_for(definition, user.person_id)
     return definition
 
 
