@@ -20,6 +20,7 @@ from api.feeds import router as feeds_router
 from api.pages import common as page_common
 from api.pages import routers as page_routers
 from api.routes import audit, auth, collections, jobs, rotas, services, whatifs
+from api.security import SecurityMiddleware
 
 
 @asynccontextmanager
@@ -56,5 +57,5 @@ def create_app() -> FastAPI:
     app.add_exception_handler(page_common.LoginRequired, page_common.login_redirect)
     for router in page_routers:
         app.include_router(router)
-
+    app.add_middleware(SecurityMiddleware)
     return app

@@ -46,8 +46,9 @@ def api_client(base: str) -> Iterator[httpx.Client]:
 
 @contextmanager
 def page_client(base: str) -> Iterator[httpx.Client]:
-    """Logged in through the login form: the pages' cookie."""
-    with httpx.Client(base_url=base, timeout=30) as client:
+    """Logged in through the login form: the pages' cookie, and the Origin a browser
+    sends with a form post from these pages."""
+    with httpx.Client(base_url=base, timeout=30, headers={"Origin": base}) as client:
         r = client.post("/login", data={"email": "lead@example.org", "password": PASSWORD})
         assert r.status_code == 303
         yield client
@@ -90,3 +91,27 @@ def test_a_callout_is_reported_on_its_page_and_reaches_the_service(site):
         assert api.get("/services/mini/callouts").json() == [form]
         bad = page.post("/app/services/mini/callouts", data={"person": "zz", "date": "2026-11-05"})
         assert bad.status_code == 422 and "unknown practitioner" in bad.text
+
+
+def test_a_form_post_from_another_site_is_refused_and_stores_nothing(site):
+    with page_client(site) as page, api_client(site) as api:
+        before = api.get("/services/mini/callouts").json()
+        form = {"person": "a3", "date": "2026-11-06"}
+        for forged in ({"Origin": "https://evil.example"}, {"Origin": "", "Referer": ""}):
+            r = page.post("/app/services/mini/callouts", data=form, headers=forged)
+            assert r.status_code == 403 and "another site" in r.text
+        assert api.get("/services/mini/callouts").json() == before
+        # The JSON API with its bearer header is not a form post: no Origin needed.
+        assert api.post("/services/mini/callouts", json=form).status_code == 201
+
+
+def test_every_response_carries_the_security_headers(site):
+    with page_client(site) as page, api_client(site) as api:
+        for response in (page.get("/app/services/mini"), api.get("/services/mini")):
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["referrer-policy"] == "same-origin"
+        assert api.get("/services/mini").headers["cache-control"] == "no-store"
+        assert (
+            "frame-ancestors 'none'"
+            in page.get("/app/services/mini").headers["content-security-policy"]
+        )
