@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from starlette.exceptions import HTTPException
+
 from amhp.core.settings import settings
 from api.pages.common import COOKIE
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# The largest request body accepted: a big service file or scenario upload is a few
+# hundred KiB; anything far beyond is refused before it is read.
+MAX_BODY = 4 * 1024 * 1024
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -32,12 +37,21 @@ class SecurityMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if self._forged(scope, headers):
-            await _refuse(send)
+            await _refuse(send, 403, "This form was sent from another site; open the page "
+                          "here and send it again.")  # fmt: skip
             return
+        if int(headers.get("content-length") or 0) > MAX_BODY:
+            await _refuse(send, 413, f"The request body is larger than {MAX_BODY} bytes.")
+            return
+        receive = _bounded(receive, send)
         bearer = headers.get("authorization", "").lower().startswith("bearer ")
 
+        started = False
+
         async def with_headers(message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 have = {k.lower() for k, _v in message.get("headers", [])}
                 extra = [(k, v) for k, v in HEADERS if k not in have]
                 if bearer and b"cache-control" not in have:
@@ -45,7 +59,12 @@ class SecurityMiddleware:
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except _TooLarge:
+            if started:
+                raise
+            await _refuse(send, 413, f"The request body is larger than {MAX_BODY} bytes.")
 
     @staticmethod
     def _forged(scope, headers: dict[str, str]) -> bool:
@@ -63,12 +82,36 @@ class SecurityMiddleware:
         return claimed.lower() not in allowed
 
 
-async def _refuse(send) -> None:
-    body = b"This form was sent from another site; open the page here and send it again."
+class _TooLarge(HTTPException):
+    """An HTTPException, so that a framework reading the body passes it on as 413
+    rather than calling it a malformed body."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"The request body is larger than {MAX_BODY} bytes.")
+
+
+def _bounded(receive, send):
+    """A body sent without a length (chunked) is cut off at MAX_BODY too."""
+    seen = 0
+
+    async def bounded():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise _TooLarge()
+        return message
+
+    return bounded
+
+
+async def _refuse(send, status: int, text: str) -> None:
+    body = text.encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 403,
+            "status": status,
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def engine_for(url: str) -> Engine:
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -44,6 +46,13 @@ def engine_for(url: str) -> Engine:
             for statement in APPEND_ONLY:
                 conn.exec_driver_sql(statement)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """The database holds staff health information: readable by its owner only
+    (SQLite gives its WAL and shared-memory files the same permissions)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def get_engine() -> Engine:

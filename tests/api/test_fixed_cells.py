@@ -115,3 +115,34 @@ def test_every_response_carries_the_security_headers(site):
             "frame-ancestors 'none'"
             in page.get("/app/services/mini").headers["content-security-policy"]
         )
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(site):
+    from api.security import MAX_BODY
+
+    with api_client(site) as api:
+        big = b'{"person": "a1", "date": "2026-11-05", "x": "' + b"y" * MAX_BODY + b'"}'
+        r = api.post("/services/mini/callouts", content=big,
+                     headers={"content-type": "application/json"})  # fmt: skip
+        assert r.status_code == 413
+
+        def chunks():
+            yield b'{"person": "a1", "date": "2026-11-05", "x": "'
+            for _ in range(MAX_BODY // 65536 + 2):
+                yield b"y" * 65536
+            yield b'"}'
+
+        r = api.post("/services/mini/callouts", content=chunks(),
+                     headers={"content-type": "application/json"})  # fmt: skip
+        assert r.status_code == 413
+        assert api.get("/health").status_code == 200
+
+
+def test_the_database_file_is_private(site, tmp_path):
+    import stat
+
+    from amhp.store.db import engine_for
+
+    path = tmp_path / "private.db"
+    engine_for(f"sqlite:///{path}")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
