@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     FEED_REISSUED = "feed.reissued"
     FEED_REVOKED = "feed.revoked"
     ACCOUNT_CREATED = "account.created"
+    LOGIN_LOCKED = "login.locked"
 
 
 def record(

@@ -232,3 +232,14 @@ class AuditEntry(SQLModel, table=True):
     subject: str = ""
     person: str | None = Field(default=None, index=True)  # the one person it concerns
     detail: dict = _json({})
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed logins counted per account and per client address, and the lockout
+    they lead to (written in their own transaction, so a refused login still counts)."""
+
+    __tablename__ = "login_attempt"
+    key: str = Field(primary_key=True)  # "account:<email>" or "client:<address>"
+    failures: int = 0
+    window_start: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None

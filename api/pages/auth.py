@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from amhp.store.users import authenticate, issue_token, revoke_token, user_for_token
+from amhp.store import login_limits
+from amhp.store.users import issue_token, revoke_token, user_for_token
 from api.deps import SessionDep
 from api.pages.common import COOKIE, home_for, render
 
@@ -41,16 +42,21 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ):
-    user = authenticate(session, email, password)
+    client = request.client.host if request.client else None
+    status, error = 401, "Email or password not recognised."
+    try:
+        user = login_limits.login(session, email, password, client)
+    except login_limits.LoginLocked as exc:
+        user, status, error = None, 429, f"Too many failed logins: {exc}."
     if user is None:
         return render(
             request,
             "login.html",
             None,
-            status_code=401,
+            status_code=status,
             next=_safe_next(next) or "",
             email=email,
-            error="Email or password not recognised.",
+            error=error,
         )
     token, expires = issue_token(session, user)
     response = RedirectResponse(_safe_next(next) or home_for(user), status_code=303)

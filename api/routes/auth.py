@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
-from amhp.store.users import authenticate, issue_token
+from amhp.store import login_limits
+from amhp.store.users import issue_token
 from api.deps import SessionDep, UserDep
 from api.schemas import LoginRequest, TokenOut, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenOut, responses={401: {}})
-def login(body: LoginRequest, session: SessionDep) -> TokenOut:
-    user = authenticate(session, body.email, body.password)
+@router.post("/login", response_model=TokenOut, responses={401: {}, 429: {}})
+def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenOut:
+    client = request.client.host if request.client else None
+    try:
+        user = login_limits.login(session, body.email, body.password, client)
+    except login_limits.LoginLocked as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
     if user is None:
         raise HTTPException(401, "email or password not recognised")
     token, expires = issue_token(session, user)
