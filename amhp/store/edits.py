@@ -1,9 +1,17 @@
 """Editing one part of a stored service (its practitioners, leave, requests, fixed
 cells, ...): the whole definition is validated again after the change, so
 cross-references are checked exactly as for a service file, and a failed edit
-writes nothing. The API's collections and the web pages' forms both edit here."""
+writes nothing. The API's collections and the web pages' forms both edit here.
+
+Edits are optimistic: each is based on the revision it read, checked at write
+time. Adding an item retries on a concurrent change (the lead's leave and an AMHP's
+request both land); an edit made against a revision the caller names
+(``If-Match``) is refused instead (``StaleService``)."""
 
 from __future__ import annotations
+
+import random
+import time
 
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -31,6 +39,7 @@ def replace_items(
     field: str,
     items: list[dict],
     actor: Actor = SYSTEM,
+    expected_revision: int | None = None,
 ) -> ServiceRow:
     data = definition.model_dump(mode="json")
     data[field] = items
@@ -42,7 +51,7 @@ def replace_items(
         ) from None
     if field == "fixed":
         _check_new_fixed_cells(definition, updated)
-    saved, _ = repository.save_service(session, updated, actor)
+    saved, _ = repository.save_service(session, updated, actor, expected_revision)
     return saved
 
 
@@ -57,18 +66,61 @@ def _check_new_fixed_cells(before: ServiceDefinition, after: ServiceDefinition) 
 
 
 def add_item(
-    session: Session, service_id: str, field: str, item: dict, actor: Actor = SYSTEM
+    session: Session,
+    service_id: str,
+    field: str,
+    item: dict,
+    actor: Actor = SYSTEM,
+    if_match: int | None = None,
 ) -> ServiceRow:
-    definition = repository.load_service(session, service_id)
-    current = [i.model_dump(mode="json") for i in getattr(definition, field)]
-    return replace_items(session, definition, field, [*current, item], actor)
+    """Append one item; a concurrent change to the service is re-read and the item
+    added to it (unless ``if_match`` names the revision the caller saw)."""
+
+    def attempt() -> ServiceRow:
+        revision = _revision(session, service_id) if if_match is None else if_match
+        definition = repository.load_service(session, service_id)
+        current = [i.model_dump(mode="json") for i in getattr(definition, field)]
+        return replace_items(session, definition, field, [*current, item], actor, revision)
+
+    return _retrying(session, attempt, retry=if_match is None)
 
 
 def remove_item(
-    session: Session, service_id: str, field: str, index: int, actor: Actor = SYSTEM
+    session: Session,
+    service_id: str,
+    field: str,
+    index: int,
+    actor: Actor = SYSTEM,
+    if_match: int | None = None,
 ) -> ServiceRow:
+    """Remove one item by position, checked against the revision it was read at."""
+    revision = _revision(session, service_id) if if_match is None else if_match
     definition = repository.load_service(session, service_id)
     current = [i.model_dump(mode="json") for i in getattr(definition, field)]
     if not 0 <= index < len(current):
         raise repository.NotFound(f"no {field} item {index}")
-    return replace_items(session, definition, field, current[:index] + current[index + 1 :], actor)
+    rest = current[:index] + current[index + 1 :]
+    return replace_items(session, definition, field, rest, actor, revision)
+
+
+TRIES = 30  # with a short random pause between, grown each time
+
+
+def _revision(session: Session, service_id: str) -> int:
+    """Read first: a change committed after it makes the write's check fail."""
+    row = session.get(ServiceRow, service_id)
+    if row is None:
+        raise repository.NotFound(f"no service {service_id!r}")
+    return row.revision
+
+
+def _retrying(session: Session, attempt, retry: bool) -> ServiceRow:
+    for n in range(TRIES if retry else 1):
+        try:
+            return attempt()
+        except repository.StaleService:
+            if not retry:
+                raise
+            session.rollback()  # forget what was read: the next try reads afresh
+            time.sleep(random.uniform(0, min(0.005 * 2**n, 0.2)))
+    raise repository.StaleService("the service")

@@ -8,7 +8,7 @@ the caller's transaction, so a failed import changes nothing.
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from amhp.core.months import months_from
 from amhp.core.states import RotaState
@@ -44,17 +44,42 @@ class NotFound(LookupError):
     pass
 
 
+class StaleService(Exception):
+    """The service changed since the revision this write was based on."""
+
+    def __init__(self, service_id: str) -> None:
+        super().__init__(f"{service_id} changed since it was read; read it again")
+
+
 def save_service(
-    session: Session, definition: ServiceDefinition, actor: Actor = SYSTEM
+    session: Session,
+    definition: ServiceDefinition,
+    actor: Actor = SYSTEM,
+    expected_revision: int | None = None,
 ) -> tuple[ServiceRow, bool]:
     """Create or update a service from its definition; returns (row, created). A
-    change is written to the audit log with what changed, section by section."""
+    change is written to the audit log with what changed, section by section.
+
+    The revision is checked and raised at write time, in one statement, before
+    anything else is written: ``StaleService`` when it is no longer
+    ``expected_revision`` (default: the revision read here), so of two writes based
+    on the same revision exactly one lands and nothing is lost silently."""
     info = definition.service
     row = session.get(ServiceRow, info.id)
     created = row is None
+    base = expected_revision if expected_revision is not None else (row.revision if row else 0)
     before = None if created else load_service(session, info.id)
     # The revision is the service's ETag: any change to any part of it bumps it.
     changed = created or before != definition
+    if not created and (changed or expected_revision is not None):
+        bumped = session.execute(
+            update(ServiceRow)
+            .where(col(ServiceRow.id) == info.id, col(ServiceRow.revision) == base)
+            .values(revision=base + int(changed), updated_at=utcnow())
+        )
+        if bumped.rowcount != 1:
+            raise StaleService(info.id)
+        session.expire(row)
     if changed:
         _audit_service(session, actor, before, definition)
     fields = {
@@ -72,9 +97,6 @@ def save_service(
     else:
         for key, value in fields.items():
             setattr(row, key, value)
-        if changed:
-            row.revision += 1
-            row.updated_at = utcnow()
     session.add(row)
     session.flush()
     _sync_keyed(

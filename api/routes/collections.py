@@ -11,6 +11,8 @@ remove their own leave and requests.
 collection's model, which FastAPI must see as a real class, not a string.)
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,9 @@ from amhp.service.model import (
     ServiceDefinition,
     ShiftTypeDef,
 )
+from amhp.store import edits
 from amhp.store.edits import EditRejected, replace_items
+from amhp.store.repository import StaleService
 from amhp.store.tables import ServiceRow, User
 from api.deps import (
     PRACTITIONER,
@@ -73,36 +77,48 @@ def _may_write(user: User, service_id: str, c: Collection, item: BaseModel | Non
     check_own_or_lead(user, service_id, person, own=c.own)
 
 
-def _save(
-    session,
-    service_id: str,
-    definition: ServiceDefinition,
-    c: Collection,
-    items: list,
-    if_match: str | None,
-    user: User,
-) -> ServiceRow:
+def _base(session, user: User, service_id: str, if_match: str | None) -> int:
+    """The revision this request's change is based on, read before the service
+    itself: a change committed in between makes the write's check fail (409)
+    rather than be lost. A stale ``If-Match`` is refused at once."""
+    check_service(user, service_id)
     row = session.get(ServiceRow, service_id)
+    if row is None:
+        raise HTTPException(404, f"no service {service_id!r}")
     if if_match is not None and if_match != service_etag(row):
         raise HTTPException(409, f"the service changed since you read it (now {service_etag(row)})")
+    return row.revision
+
+
+@contextmanager
+def _edit_errors() -> Iterator[None]:
+    """A refused edit: 422 naming each field; a concurrent change: 409."""
     try:
-        dumped = [i.model_dump(mode="json") for i in items]
-        return replace_items(session, definition, c.field, dumped, actor(user))
+        yield
     except EditRejected as exc:
         detail = [
             {"loc": ["body", *loc], "msg": msg, "type": "value_error", "path": path}
             for loc, path, msg in exc.problems
         ]
         raise HTTPException(422, detail) from None
+    except StaleService as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+def _save(session, definition, c: Collection, items: list, revision: int, user: User) -> None:
+    dumped = [i.model_dump(mode="json") for i in items]
+    with _edit_errors():
+        replace_items(session, definition, c.field, dumped, actor(user), revision)
 
 
 def make_router(c: Collection) -> APIRouter:
     router = APIRouter(prefix="/services/{service_id}/" + c.path, tags=[c.path])
     model = c.model
 
-    def load(session, user, service_id: str) -> ServiceDefinition:
-        check_service(user, service_id)
-        return load_definition(session, service_id)
+    def load(session, user, service_id: str, if_match: str | None = None):
+        """(the service, the revision it was read at)."""
+        revision = _base(session, user, service_id, if_match)
+        return load_definition(session, service_id), revision
 
     def find(definition: ServiceDefinition, key: str) -> int:
         items = getattr(definition, c.field)
@@ -118,7 +134,7 @@ def make_router(c: Collection) -> APIRouter:
         summary=f"List {c.path}",
     )
     def list_items(service_id: str, session: SessionDep, user: UserDep, response: Response):
-        definition = load(session, user, service_id)
+        definition, _revision = load(session, user, service_id)
         items = getattr(definition, c.field)
         if user.role == PRACTITIONER:
             if not c.own:
@@ -141,10 +157,13 @@ def make_router(c: Collection) -> APIRouter:
         user: UserDep,
         if_match: str | None = Header(default=None),
     ):
-        definition = load(session, user, service_id)
+        revision = _base(session, user, service_id, if_match)
         _may_write(user, service_id, c, item)
-        items = [*getattr(definition, c.field), item]
-        _save(session, service_id, definition, c, items, if_match, user)
+        named = revision if if_match is not None else None  # else: retried on a race
+        with _edit_errors():
+            edits.add_item(
+                session, service_id, c.field, item.model_dump(mode="json"), actor(user), named
+            )
         return item
 
     @router.put(
@@ -161,7 +180,7 @@ def make_router(c: Collection) -> APIRouter:
         user: UserDep,
         if_match: str | None = Header(default=None),
     ):
-        definition = load(session, user, service_id)
+        definition, revision = load(session, user, service_id, if_match)
         index = find(definition, key)
         _may_write(user, service_id, c, getattr(definition, c.field)[index])
         _may_write(user, service_id, c, item)
@@ -178,7 +197,7 @@ def make_router(c: Collection) -> APIRouter:
             )
         items = list(getattr(definition, c.field))
         items[index] = item
-        _save(session, service_id, definition, c, items, if_match, user)
+        _save(session, definition, c, items, revision, user)
         return item
 
     @router.delete(
@@ -191,11 +210,11 @@ def make_router(c: Collection) -> APIRouter:
         user: UserDep,
         if_match: str | None = Header(default=None),
     ) -> Response:
-        definition = load(session, user, service_id)
+        definition, revision = load(session, user, service_id, if_match)
         index = find(definition, key)
         _may_write(user, service_id, c, getattr(definition, c.field)[index])
         items = [x for i, x in enumerate(getattr(definition, c.field)) if i != index]
-        _save(session, service_id, definition, c, items, if_match, user)
+        _save(session, definition, c, items, revision, user)
         return Response(status_code=204)
 
     return router

@@ -85,7 +85,11 @@ def put_service(
             raise HTTPException(
                 409, f"the service changed since you read it (now {service_etag(row)})"
             )
-    saved, _created = repository.save_service(session, definition, actor(user))
+    base = row.revision if row is not None and if_match is not None else None
+    try:
+        saved, _created = repository.save_service(session, definition, actor(user), base)
+    except repository.StaleService as exc:
+        raise HTTPException(409, str(exc)) from None
     return ServiceSummary(id=saved.id, name=saved.name, revision=saved.revision)
 
 
