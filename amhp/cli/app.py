@@ -33,6 +33,7 @@ from amhp.runs import operations
 from amhp.service.file import ServiceFileError, load_service
 from amhp.store.audit import Actor
 from amhp.store.repository import NotFound
+from amhp.store.users import set_disabled, set_password
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 console = Console()
@@ -457,6 +458,40 @@ def user_add(
     except AccountError as exc:
         raise _fail(str(exc), INVALID) from None
     console.print(f"created {role} {email.lower()}")
+
+
+@user_app.command("disable")
+def user_disable(email: str) -> None:
+    """Stop an account: logged out everywhere at once, and no login until enabled."""
+    _account_change(email, lambda session: set_disabled(session, email, True, CLI), "disabled")
+
+
+@user_app.command("enable")
+def user_enable(email: str) -> None:
+    """Let a disabled account log in again."""
+    _account_change(email, lambda session: set_disabled(session, email, False, CLI), "enabled")
+
+
+@user_app.command("password")
+def user_password(
+    email: str, password: str = typer.Option(..., prompt=True, hide_input=True)
+) -> None:
+    """Set a new password; every session of the account ends."""
+    _account_change(
+        email, lambda session: set_password(session, email, password, CLI), "password changed"
+    )
+
+
+def _account_change(email: str, change, done: str) -> None:
+    from amhp.store.db import transaction
+    from amhp.store.users import AccountError
+
+    try:
+        with transaction() as session:
+            change(session)
+    except AccountError as exc:
+        raise _fail(str(exc), INVALID) from None
+    console.print(f"{email.lower()}: {done}")
 
 
 @user_app.command("demo")

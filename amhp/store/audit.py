@@ -47,6 +47,9 @@ class AuditAction(StrEnum):
     FEED_REVOKED = "feed.revoked"
     ACCOUNT_CREATED = "account.created"
     LOGIN_LOCKED = "login.locked"
+    ACCOUNT_DISABLED = "account.disabled"
+    ACCOUNT_ENABLED = "account.enabled"
+    PASSWORD_CHANGED = "account.password_changed"
 
 
 def record(

@@ -243,3 +243,12 @@ class LoginAttempt(SQLModel, table=True):
     failures: int = 0
     window_start: datetime = Field(default_factory=utcnow)
     locked_until: datetime | None = None
+
+
+class DisabledAccount(SQLModel, table=True):
+    """An account that may not log in or use its tokens (its own table, so databases
+    made before it need nothing)."""
+
+    __tablename__ = "disabled_account"
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    at: datetime = Field(default_factory=utcnow)

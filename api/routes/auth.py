@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials
 
 from amhp.store import login_limits
-from amhp.store.users import issue_token
-from api.deps import SessionDep, UserDep
+from amhp.store.users import issue_token, revoke_token
+from api.deps import SessionDep, UserDep, bearer
 from api.schemas import LoginRequest, TokenOut, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -30,3 +33,14 @@ def me(user: UserDep) -> UserOut:
     return UserOut(
         email=user.email, role=user.role, service_id=user.service_id, person_id=user.person_id
     )
+
+
+@router.post("/logout", status_code=204, responses={401: {}})
+def logout(
+    session: SessionDep,
+    _user: UserDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Response:
+    """This token stops working at once."""
+    revoke_token(session, credentials.credentials)
+    return Response(status_code=204)
