@@ -11,7 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from amhp.runs.jobs import JobRunner
 from amhp.runs.whatif_jobs import WhatIfRunner
@@ -42,12 +45,27 @@ def create_app() -> FastAPI:
         description="Rotas for Approved Mental Health Professional services: services, "
         "generation jobs, rota versions, exports and calendar feeds.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the app's own copy of Swagger UI
+        redoc_url=None,
     )
     for module in (auth, services, jobs, rotas, whatifs, audit):
         app.include_router(module.router)
     for router in collections.routers:
         app.include_router(router)
     app.include_router(feeds_router)
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI from this server (pip's swagger-ui-bundle): no CDN, works offline."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
     @app.get("/health", tags=["meta"])
     def health() -> dict:

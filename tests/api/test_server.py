@@ -74,3 +74,15 @@ def test_demo_accounts_log_in_and_are_created_once(tmp_path):
             )
             with urllib.request.urlopen(request, timeout=10) as r:
                 assert r.status == 200 and json.loads(r.read())["access_token"]
+
+
+def test_the_api_docs_need_nothing_from_elsewhere(server):
+    import re
+
+    status, body = get(server + "/docs")
+    assert status == 200
+    html = body.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    for path in sources:
+        assert get(server + path)[0] == 200, path
