@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default=None, description="the address people reach the server at, behind a proxy"
     )
     max_solves: int = Field(default=1, ge=1, le=64, description="rota solves run at once")
+    max_job_seconds: float = Field(
+        default=600, gt=0, le=86_400, description="the longest time limit a job may ask for"
+    )
+    max_jobs_per_service: int = Field(
+        default=3, ge=1, le=100, description="jobs one service may have queued or running"
+    )
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -10,9 +10,11 @@ import threading
 import time
 from datetime import date
 
+from sqlmodel import col, func, select
+
 import solver
 from amhp.core.settings import settings
-from amhp.core.states import RunState
+from amhp.core.states import ACTIVE, RunState
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner, claim
 from amhp.store.audit import SYSTEM, Actor, AuditAction, record
@@ -24,6 +26,14 @@ PROGRESS_EVERY_S = 1.0
 
 def max_concurrent_solves() -> int:
     return settings().max_solves
+
+
+class JobRefused(ValueError):
+    """A job that is not queued: ``field`` names what was wrong (None: the queue)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
 
 
 class JobRunner(BackgroundRunner):
@@ -45,8 +55,23 @@ class JobRunner(BackgroundRunner):
         freeze_before: date | None = None,
         actor: Actor = SYSTEM,
     ) -> Job:
-        """Queue a generation, or a repair of the month's published version."""
+        """Queue a generation, or a repair of the month's published version.
+        ``JobRefused`` for a time limit over the setting, or when the service already
+        has its share of queued and running jobs (one service cannot fill the queue)."""
+        config = settings()
+        if time_limit > config.max_job_seconds:
+            raise JobRefused(f"at most {config.max_job_seconds:g} s", "time_limit")
         with transaction() as session:
+            active = session.exec(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.service_id == service_id, col(Job.state).in_(ACTIVE))
+            ).one()
+            if active >= config.max_jobs_per_service:
+                raise JobRefused(
+                    f"{service_id} already has {active} jobs queued or running; "
+                    "wait for one to finish or cancel one"
+                )
             job = Job(service_id=service_id, month=month, time_limit=time_limit)
             session.add(job)
             session.flush()

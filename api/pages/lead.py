@@ -15,6 +15,7 @@ from amhp.core.months import MONTH_PATTERN, months_from
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.grid import build_grid
 from amhp.runs import operations
+from amhp.runs.jobs import JobRefused
 from amhp.service.calendar import Period
 from amhp.store import audit, repository
 from amhp.store.edits import EditRejected, add_item, remove_item
@@ -105,9 +106,12 @@ def generate(
     time_limit: Annotated[int, Form(ge=5, le=600)] = 30,
 ) -> RedirectResponse:
     load_definition(session, service_id)
-    job = request.app.state.jobs.submit(
-        service_id, month, float(time_limit), actor=actor(user, "page")
-    )
+    try:
+        job = request.app.state.jobs.submit(
+            service_id, month, float(time_limit), actor=actor(user, "page")
+        )
+    except JobRefused as exc:
+        raise HTTPException(429, str(exc)) from None
     return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
 
 
@@ -129,9 +133,12 @@ def repair(
         freeze = date.fromisoformat(freeze_before) if freeze_before else None
     except ValueError:
         raise HTTPException(422, f"freeze_before: not a date: {freeze_before!r}") from None
-    job = request.app.state.jobs.submit(
-        service_id, month, float(time_limit), True, freeze, actor(user, "page")
-    )
+    try:
+        job = request.app.state.jobs.submit(
+            service_id, month, float(time_limit), True, freeze, actor(user, "page")
+        )
+    except JobRefused as exc:
+        raise HTTPException(429, str(exc)) from None
     return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
 
 

@@ -3,10 +3,13 @@ start one (answered at once with its id), watch its progress, cancel it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 
+from amhp.runs.jobs import JobRefused
 from amhp.store import repository
 from amhp.store.tables import Job, RepairRequest, ServiceRow, User
 from api.deps import (
@@ -32,6 +35,20 @@ def _out(session, job: Job) -> JobOut:
 Lead = Annotated[User, service_access(current_user, LEAD)]
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A time limit over the setting is 422 naming it; a full queue for the
+    service is 429 with a moment to wait."""
+    try:
+        yield
+    except JobRefused as exc:
+        if exc.field is None:
+            raise HTTPException(429, str(exc), headers={"Retry-After": "30"}) from None
+        raise HTTPException(
+            422, [{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]
+        ) from None
+
+
 def _known_service(session, service_id: str) -> None:
     if session.get(ServiceRow, service_id) is None:
         raise HTTPException(404, f"no service {service_id!r}")
@@ -41,13 +58,14 @@ def _known_service(session, service_id: str) -> None:
     "/services/{service_id}/jobs",
     response_model=JobOut,
     status_code=202,
-    responses={401: {}, 403: {}, 404: {}, 422: {}},
+    responses={401: {}, 403: {}, 404: {}, 422: {}, 429: {}},
 )
 def start_job(
     service_id: str, body: JobRequest, session: SessionDep, user: Lead, jobs=Depends(runner)
 ) -> JobOut:
     _known_service(session, service_id)
-    job = jobs.submit(service_id, body.month, body.time_limit, actor=actor(user))
+    with _refusals():
+        job = jobs.submit(service_id, body.month, body.time_limit, actor=actor(user))
     return _out(session, job)
 
 
@@ -55,7 +73,7 @@ def start_job(
     "/services/{service_id}/repairs",
     response_model=JobOut,
     status_code=202,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}, 429: {}},
 )
 def start_repair(
     service_id: str, body: RepairIn, session: SessionDep, user: Lead, jobs=Depends(runner)
@@ -66,9 +84,10 @@ def start_repair(
     _known_service(session, service_id)
     if repository.published_version(session, service_id, body.month) is None:
         raise HTTPException(409, f"{body.month} has no published rota to repair; publish first")
-    job = jobs.submit(
-        service_id, body.month, body.time_limit, True, body.freeze_before, actor(user)
-    )
+    with _refusals():
+        job = jobs.submit(
+            service_id, body.month, body.time_limit, True, body.freeze_before, actor(user)
+        )
     return _out(session, job)
 
 
