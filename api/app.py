@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
+from amhp.core.settings import concurrent_requests, settings
 from amhp.runs.jobs import JobRunner
 from amhp.runs.whatif_jobs import WhatIfRunner
 from amhp.store.db import get_engine
+from api.admission import AdmissionMiddleware
 from api.feeds import router as feeds_router
 from api.pages import common as page_common
 from api.pages import routers as page_routers
@@ -29,6 +32,9 @@ from api.security import SecurityMiddleware
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     get_engine()  # create tables before the first request
+    # Every admitted request can have a thread for each of its steps.
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = max(limiter.total_tokens, concurrent_requests(settings()) + 8)
     app.state.jobs = JobRunner()
     app.state.jobs.recover()
     app.state.whatifs = WhatIfRunner()
@@ -76,4 +82,5 @@ def create_app() -> FastAPI:
     for router in page_routers:
         app.include_router(router)
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(AdmissionMiddleware)  # outermost: a refused request costs nothing
     return app

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default=None, description="the address people reach the server at, behind a proxy"
     )
     max_solves: int = Field(default=1, ge=1, le=64, description="rota solves run at once")
+    db_pool_size: int = Field(
+        default=32, ge=2, le=512, description="database connections one server process keeps"
+    )
+    request_wait_seconds: float = Field(
+        default=10, gt=0, le=300, description="how long a request waits for a turn, then 503"
+    )
     max_job_seconds: float = Field(
         default=600, gt=0, le=86_400, description="the longest time limit a job may ask for"
     )
@@ -58,6 +64,13 @@ class Settings(BaseSettings):
         raise SettingsError(
             "AMHP_SECRET_KEY or AMHP_SECRET_FILE must be set when the database is not a SQLite file"
         )
+
+
+def concurrent_requests(config: Settings) -> int:
+    """Requests one process serves at once: each holds at most one connection, and a
+    few are left for the background runs, so a request never waits for a connection
+    held by a request that is itself waiting (the stall under load)."""
+    return max(1, config.db_pool_size - 4)
 
 
 def settings() -> Settings:
