@@ -16,7 +16,7 @@ from solver.context import does_shift
 from solver.explain import blocking_reason
 from solver.problem import Problem
 from solver.solution import Solution, SolveStatus
-from solver.solve import FIRST_ROTA_GRACE, _hint, _read_solution, build_model
+from solver.solve import _read_solution, _settle, build_model
 
 Duties = tuple[tuple[str, int], ...]  # (person id, slot index)
 
@@ -30,27 +30,23 @@ class Candidate:
 
 
 class _Held:
-    """One model, re-solved with every duty held as given (presolve makes each a
-    matter of milliseconds)."""
+    """One model, re-solved with every duty held as given (``solve._settle``;
+    presolve makes each a matter of milliseconds)."""
 
     def __init__(self, problem: Problem) -> None:
         self.ctx = build_model(problem)
         self.solver = cp_model.CpSolver()
         self.solver.parameters.num_workers = 1
-        self.solver.parameters.max_time_in_seconds = FIRST_ROTA_GRACE
-        self.solver.parameters.fix_variables_to_their_hinted_value = True
 
     def solve(self, assignments: Duties, shadows: Duties) -> Solution | None:
         ctx, problem = self.ctx, self.ctx.problem
-        index = {p.id: i for i, p in enumerate(problem.people)}
-        wanted = {(index[p], si) for p, si in assignments}
-        wanted_shadow = {(index[p], si) for p, si in shadows}
+        wanted = {(problem.person_index(p), si) for p, si in assignments}
+        wanted_shadow = {(problem.person_index(p), si) for p, si in shadows}
         if not wanted <= set(ctx.x) or not wanted_shadow <= set(ctx.y):
             return None  # a duty no variable allows: excluded outright
         values = {var.index: int(key in wanted) for key, var in ctx.x.items()}
         values.update({var.index: int(key in wanted_shadow) for key, var in ctx.y.items()})
-        _hint(ctx, values)
-        code = self.solver.solve(ctx.model)
+        code = _settle(ctx, self.solver, values)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         return _read_solution(

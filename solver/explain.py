@@ -61,19 +61,17 @@ def gap_reasons(
 def fixed_cell_conflicts(problem: Problem) -> list[tuple[int, str, str]]:
     """(fixed cell index, rule name, reason) for every fixed cell that a hard rule
     forbids, alone or together with the person's other fixed cells."""
-    people = {p.id: i for i, p in enumerate(problem.people)}
-    slot_at = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
     held: dict[str, set[int]] = {}
     for cell in problem.fixed:
-        if (cell.day, cell.shift) in slot_at:
-            held.setdefault(cell.person, set()).add(slot_at[cell.day, cell.shift])
+        if (si := problem.slot_index(cell.day, cell.shift)) is not None:
+            held.setdefault(cell.person, set()).add(si)
     out = []
     for i, cell in enumerate(problem.fixed):
-        si = slot_at.get((cell.day, cell.shift))
+        si = problem.slot_index(cell.day, cell.shift)
         if si is None:
             out.append((i, "cover", f"no {cell.shift} slot on that date"))
             continue
-        person, slot = problem.people[people[cell.person]], problem.slots[si]
+        person, slot = problem.people[problem.person_index(cell.person)], problem.slots[si]
         if not does_shift(person, slot):
             out.append((i, "eligibility", f"{person.id} is not on the rota for {slot.shift}"))
             continue
@@ -88,7 +86,7 @@ def fixed_cell_conflicts(problem: Problem) -> list[tuple[int, str, str]]:
             if not rule.applies(problem):
                 continue
             why = rule.excludes(problem, person, slot) or rule.blocks(
-                problem, others, people[cell.person], si, []
+                problem, others, problem.person_index(cell.person), si, []
             )
             if why:
                 out.append((i, rule.name, why))

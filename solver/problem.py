@@ -342,6 +342,10 @@ class Problem:
             raise ProblemError(f"freeze_before {self.freeze_before} outside the horizon")
         # Looked up for every (person, slot) pair while the model is built.
         object.__setattr__(self, "_shift_by_code", {s.code: s for s in self.shift_types})
+        object.__setattr__(self, "_person_index", {p.id: i for i, p in enumerate(self.people)})
+        object.__setattr__(
+            self, "_slot_index", {(s.day, s.shift): i for i, s in enumerate(self.slots)}
+        )
         object.__setattr__(
             self, "_reference", {(d.person, d.day, d.shift): d for d in self.reference}
         )
@@ -372,6 +376,13 @@ class Problem:
 
     def shift_type(self, code: str) -> ShiftType:
         return self._shift_by_code[code]
+
+    def person_index(self, person: str) -> int:
+        return self._person_index[person]
+
+    def slot_index(self, day: int, shift: str) -> int | None:
+        """The slot of ``shift`` on day ``day``, or None when it has no cover there."""
+        return self._slot_index.get((day, shift))
 
     def month_of(self, day: int) -> tuple[int, int]:
         """(year, month) of a day index: the unit of the per-month rules."""

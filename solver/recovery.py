@@ -14,10 +14,11 @@ def recovery_periods(problem: Problem, solution: Solution) -> list[Recovery]:
     held: dict[str, list[int]] = {}
     for pid, si in solution.assignments + solution.shadows:
         held.setdefault(pid, []).append(si)
-    index = {p.id: i for i, p in enumerate(problem.people)}
     rules = [rule for rule in HARD_RULES if rule.applies(problem)]
     out: list[Recovery] = []
     for pid, slots in held.items():
-        mine = [r for rule in rules for r in rule.recovery(problem, index[pid], slots)]
+        mine = [
+            r for rule in rules for r in rule.recovery(problem, problem.person_index(pid), slots)
+        ]
         out.extend(sorted(mine, key=lambda r: problem.slots[r.after].start))
     return out

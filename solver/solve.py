@@ -24,10 +24,9 @@ FIRST_ROTA_GRACE = 60.0
 # optimum in a second or two and hands the rest on).
 COVER_FIRST_SHARE = 0.5
 COVER_FIRST_WORKERS = 8
-# Rules minimised alone, in this order, before the full objective (cover_first).
-LEXICOGRAPHIC = (CoverMinimum.name, RotaChanges.name)
-# A repair's changes are minimised in the next share of the time limit.
-PHASE_SHARE = {CoverMinimum.name: COVER_FIRST_SHARE, RotaChanges.name: 0.25}
+# Rules minimised alone, in this order, before the full objective (cover_first),
+# each with its share of the time limit: the gaps, then a repair's changes.
+LEXICOGRAPHIC = ((CoverMinimum.name, COVER_FIRST_SHARE), (RotaChanges.name, 0.25))
 # Models with more assignment variables than this start from a constructed rota:
 # on Curtois instance 20 (35 000) the whole model found no rota in 120 s.
 CONSTRUCT_ABOVE = 30_000
@@ -243,13 +242,13 @@ def _lexicographic(ctx: ModelContext, solver: cp_model.CpSolver, params: SolvePa
     report different gap counts. Gaps are what managers plan locums from; after
     them, a repair's changes are what every subscribed calendar sees."""
     codes = []
-    for name in LEXICOGRAPHIC:
+    for name, share in LEXICOGRAPHIC:
         level = sum(t.weight * t.expr for t in ctx.terms if t.rule == name)
         if isinstance(level, int):
             codes.append(cp_model.OPTIMAL)  # no such terms: nothing to do first
             continue
         ctx.model.minimize(level)
-        solver.parameters.max_time_in_seconds = params.time_limit * PHASE_SHARE[name]
+        solver.parameters.max_time_in_seconds = params.time_limit * share
         # The proof needs the full portfolio (core and LP workers): with 2 workers the
         # bound of an understaffed month may not move for seconds; with 8 it is proven
         # in well under a second. The phase is short, so the extra threads cost little.

@@ -11,6 +11,8 @@ published or the month turns.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,6 +21,7 @@ from sqlmodel import Session, col, select
 from amhp.core.months import months_from
 from amhp.publish.ical import FeedEvent, FeedMeta, build_calendar
 from amhp.rota.reader import RotaExport, read_export
+from amhp.store.db import database_url
 from amhp.store.tables import FeedToken, PractitionerRow, RotaVersion, ServiceRow
 
 MONTHS_BACK = 3
@@ -171,7 +174,7 @@ def feed_events(versions: list[RotaVersion], kind: str, subject: str) -> list[Fe
         seen: dict[str, _Content] = {}
         for v in month_versions:
             when = as_utc(v.published_at)
-            current = {c.uid: c for c in events_for(read_export(v.export), kind, subject)}
+            current = {c.uid: c for c in events_for(published_doc(v), kind, subject)}
             for uid, c in current.items():
                 before = seen.get(uid)
                 if before is None:
@@ -185,6 +188,27 @@ def feed_events(versions: list[RotaVersion], kind: str, subject: str) -> list[Fe
             seen = current
         out.extend(state[uid] for uid in seen)  # what the newest version holds
     return out
+
+
+# A published version never changes, so its export is read (validated) once, not on
+# every feed request: keyed by database, id and publication time.
+_DOCS: OrderedDict[tuple, RotaExport] = OrderedDict()
+_DOCS_LOCK = threading.Lock()
+MAX_CACHED_VERSIONS = 256
+
+
+def published_doc(version: RotaVersion) -> RotaExport:
+    key = (database_url(), version.id, version.published_at)
+    with _DOCS_LOCK:
+        if key in _DOCS:
+            _DOCS.move_to_end(key)
+            return _DOCS[key]
+    doc = read_export(version.export)
+    with _DOCS_LOCK:
+        _DOCS[key] = doc
+        while len(_DOCS) > MAX_CACHED_VERSIONS:
+            _DOCS.popitem(last=False)
+    return doc
 
 
 def _to_event(c: _Content, sequence: int, when: datetime) -> FeedEvent:

@@ -77,9 +77,7 @@ def add_item(
     added to it (unless ``if_match`` names the revision the caller saw)."""
 
     def attempt() -> ServiceRow:
-        revision = _revision(session, service_id) if if_match is None else if_match
-        definition = repository.load_service(session, service_id)
-        current = [i.model_dump(mode="json") for i in getattr(definition, field)]
+        revision, definition, current = _read(session, service_id, field, if_match)
         return replace_items(session, definition, field, [*current, item], actor, revision)
 
     return _retrying(session, attempt, retry=if_match is None)
@@ -94,20 +92,25 @@ def remove_item(
     if_match: int | None = None,
 ) -> ServiceRow:
     """Remove one item by position, checked against the revision it was read at."""
-    revision = _revision(session, service_id) if if_match is None else if_match
-    definition = repository.load_service(session, service_id)
-    current = [i.model_dump(mode="json") for i in getattr(definition, field)]
+    revision, definition, current = _read(session, service_id, field, if_match)
     if not 0 <= index < len(current):
         raise repository.NotFound(f"no {field} item {index}")
     rest = current[:index] + current[index + 1 :]
     return replace_items(session, definition, field, rest, actor, revision)
 
 
+def _read(session: Session, service_id: str, field: str, if_match: int | None):
+    """(the revision the edit is based on, the service, the field's items as JSON):
+    the revision is read first, so a change committed after it fails the write."""
+    revision = _revision(session, service_id) if if_match is None else if_match
+    definition = repository.load_service(session, service_id)
+    return revision, definition, [i.model_dump(mode="json") for i in getattr(definition, field)]
+
+
 TRIES = 30  # with a short random pause between, grown each time
 
 
 def _revision(session: Session, service_id: str) -> int:
-    """Read first: a change committed after it makes the write's check fail."""
     row = session.get(ServiceRow, service_id)
     if row is None:
         raise repository.NotFound(f"no service {service_id!r}")

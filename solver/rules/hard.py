@@ -502,10 +502,8 @@ class FixedCells(HardRule):
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
-        index = {p.id: i for i, p in enumerate(problem.people)}
-        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
         for cell in problem.fixed:
-            key = (index[cell.person], slot_index.get((cell.day, cell.shift), -1))
+            key = (problem.person_index(cell.person), problem.slot_index(cell.day, cell.shift))
             if key not in ctx.present:
                 # The builder validates fixed cells; reaching here is a programming error.
                 raise ValueError(f"fixed cell {cell} is not a possible assignment")
@@ -532,11 +530,8 @@ class FrozenDays(HardRule):
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
-        index = {p.id: i for i, p in enumerate(problem.people)}
-        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
         for duty in problem.reference:
-            si = slot_index.get((duty.day, duty.shift))
-            key = (index[duty.person], si)
+            key = (problem.person_index(duty.person), problem.slot_index(duty.day, duty.shift))
             if duty.day < problem.freeze_before and key in ctx.present:
                 ctx.model.add(ctx.present[key] == 1)
 

@@ -346,12 +346,10 @@ class RotaChanges(SoftRule):
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
-        index = {p.id: i for i, p in enumerate(problem.people)}
-        slot_index = {(s.day, s.shift): i for i, s in enumerate(problem.slots)}
         kept: dict[int, list] = {}
         dropped_for_good: dict[int, int] = {}
         for duty in problem.reference:
-            pi, si = index[duty.person], slot_index.get((duty.day, duty.shift))
+            pi, si = problem.person_index(duty.person), problem.slot_index(duty.day, duty.shift)
             var = ctx.present.get((pi, si))
             if var is None:  # no longer possible (leave, contract, a removed slot)
                 dropped_for_good[pi] = dropped_for_good.get(pi, 0) + 1
@@ -385,9 +383,8 @@ class Requests(SoftRule):
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
-        index = {p.id: i for i, p in enumerate(problem.people)}
         for req in problem.requests:
-            pi = index[req.person]
+            pi = problem.person_index(req.person)
             slots = [
                 si
                 for si in ctx.by_person_day.get((pi, req.day), ())

@@ -4,14 +4,13 @@ through the API, ``POST /services/{id}/repairs``, the draft's changes."""
 from __future__ import annotations
 
 import os
-import time
 
 import httpx
 import pytest
 
 from tests.support.cli import run_cli, solve_args
 from tests.support.paths import DATA
-from tests.support.server import running_server
+from tests.support.server import finished_job, running_server
 
 PASSWORD = "a long enough password"
 
@@ -36,16 +35,6 @@ def login(client: httpx.Client, email: str) -> dict:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def finished(client, auth, job_id: int) -> dict:
-    deadline = time.monotonic() + 300
-    while True:
-        job = client.get(f"/jobs/{job_id}", headers=auth).json()
-        if job["state"] not in ("queued", "running"):
-            return job
-        assert time.monotonic() < deadline, job
-        time.sleep(0.3)
-
-
 def test_a_reported_sick_day_is_repaired_with_the_changes_listed(site):
     import json
 
@@ -63,7 +52,7 @@ def test_a_reported_sick_day_is_repaired_with_the_changes_listed(site):
     body = {"month": "2026-11", "time_limit": 10, "freeze_before": "2026-11-01"}
     r = client.post("/services/mini/repairs", json=body, headers=lead)
     assert r.status_code == 202 and r.json()["kind"] == "repair"
-    job = finished(client, lead, r.json()["id"])
+    job = finished_job(client, lead, r.json()["id"])
     assert job["state"] == "succeeded", job
     rota = client.get(f"/rotas/{job['rota_id']}", headers=lead).json()
     version = client.get("/services/mini/rotas?month=2026-11", headers=lead).json()

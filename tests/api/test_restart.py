@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from tests.support.server import ROOT, start_server
+from tests.support.server import ROOT, finished_job, start_server
 
 PASSWORD = "a long enough password"
 
@@ -49,15 +49,7 @@ def start_long_job(client: httpx.Client, auth: dict) -> dict:
 
 
 def finished_state(client: httpx.Client, auth: dict, job_id: int) -> str:
-    """Poll a job until it has ended (two minutes at most); its final state."""
-    deadline = time.monotonic() + 120
-    while (state := client.get(f"/jobs/{job_id}", headers=auth).json()["state"]) in (
-        "queued",
-        "running",
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
-    return state
+    return finished_job(client, auth, job_id)["state"]
 
 
 def test_killed_server_leaves_no_running_job_and_no_partial_rota(tmp_path):

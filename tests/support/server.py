@@ -54,3 +54,21 @@ def running_server(env: dict) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# Not a speed limit: only a guard so that a job that never ends fails the test
+# instead of hanging the run (solves here take seconds even on saturated cores).
+HANG_GUARD_S = 900
+
+
+def finished_job(client, auth: dict, job_id: int) -> dict:
+    """Poll a job until it has ended; the job as it ended."""
+    guard = time.monotonic() + HANG_GUARD_S
+    while (job := client.get(f"/jobs/{job_id}", headers=auth).json())["state"] in (
+        "queued",
+        "running",
+    ):
+        if time.monotonic() > guard:
+            raise RuntimeError(f"job {job_id} never ended: {job}")
+        time.sleep(0.3)
+    return job
