@@ -8,14 +8,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"  # 2000-01 to 2099-12
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2026-12"])]
 
 
 def parse_month(text: str) -> tuple[int, int]:
     """(year, month) of a label; ``ValueError`` naming the expected shape otherwise."""
     if not isinstance(text, str) or not re.fullmatch(MONTH_PATTERN, text):
-        raise ValueError(f"month must look like YYYY-MM, got {text!r}")
+        raise ValueError(f"month must look like YYYY-MM between 2000-01 and 2099-12, got {text!r}")
     year, month = map(int, text.split("-"))
     return year, month
 

@@ -24,12 +24,15 @@ from amhp.service.model import (
 
 
 class BuildError(ValueError):
-    """The service cannot be turned into a problem for this period: fixed cells that
-    break a hard rule, each as (index into ``fixed``, message)."""
+    """The service cannot be turned into a problem for this period, each problem as
+    (field path, message): fixed cells that break a hard rule (``cells``: index into
+    ``fixed``, message), or a shift that cannot be placed on a date."""
 
-    def __init__(self, cells: list[tuple[int, str]]) -> None:
+    def __init__(
+        self, cells: list[tuple[int, str]], others: list[tuple[str, str]] | None = None
+    ) -> None:
         self.cells = cells
-        self.errors = [(f"fixed[{i}]", msg) for i, msg in cells]  # (field path, message)
+        self.errors = [(f"fixed[{i}]", msg) for i, msg in cells] + list(others or ())
         super().__init__("\n".join(f"{path}: {msg}" for path, msg in self.errors))
 
 
@@ -204,21 +207,7 @@ def build_problem(
             rule = cover_for(service.cover, shift.code, day)
             if rule is None:
                 continue
-            start, end = shift_instants(shift, day.date, zone)
-            slots.append(
-                solver.Slot(
-                    day=di,
-                    shift=shift.code,
-                    start=start,
-                    end=end,
-                    min=rule.min,
-                    target=rule.resolved_target,
-                    max=rule.resolved_max,
-                    requirements=tuple(
-                        solver.Requirement(tuple(q.roles), q.min, q.name) for q in rule.require
-                    ),
-                )
-            )
+            slots.append(_slot(service, di, day, shift, rule, zone))
     index = {d: i for i, d in enumerate(dates)}
     requests = tuple(
         solver.Request(r.person, index[r.date], r.want, r.weight, r.shift)
@@ -252,6 +241,35 @@ def build_problem(
     )
     _check_fixed(service, problem)
     return BuiltProblem(service, period, problem)
+
+
+def _slot(
+    service: ServiceDefinition,
+    di: int,
+    day: solver.Day,
+    shift: ShiftTypeDef,
+    rule: CoverRule,
+    zone: ZoneInfo,
+) -> solver.Slot:
+    start, end = shift_instants(shift, day.date, zone)
+    try:
+        return solver.Slot(
+            day=di,
+            shift=shift.code,
+            start=start,
+            end=end,
+            min=rule.min,
+            target=rule.resolved_target,
+            max=rule.resolved_max,
+            requirements=tuple(
+                solver.Requirement(tuple(q.roles), q.min, q.name or "") for q in rule.require
+            ),
+        )
+    except solver.ProblemError as exc:
+        index = service.shift_types.index(shift)
+        reason = str(exc).split(": ", 1)[-1]
+        message = f"{shift.code} on {day.date.isoformat()} ({service.service.timezone}): {reason}"
+        raise BuildError([], [(f"shift_types[{index}]", message)]) from None
 
 
 def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:

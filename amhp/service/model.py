@@ -4,14 +4,25 @@ mistake is reported with its field path before anything is written or solved."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, time
-from typing import Annotated, Literal
+from datetime import time
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import solver
+from amhp.service.clock_changes import skipped_on
+from amhp.service.fields import (
+    MAX_WEIGHT,
+    Clock,
+    Day,
+    Id,
+    LongText,
+    MonthDay,
+    Ref,
+    Text,
+)
 
 # Rule defaults are the solver's (DOMAIN.md's numbers), written once there.
 _RULES = solver.Rules()
@@ -26,26 +37,27 @@ def sets(*rules: str) -> dict:
     return {"x-rules": list(rules)}
 
 
+# Cover levels beyond any AMHP service's size are typos (and would build huge models).
+MAX_COVER = 500
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Role = Literal["amhp", "lead", "manager", "locum", "trainee"]
 DayKind = Literal["weekday", "weekend", "bank_holiday", "closure"]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
 class Strict(BaseModel):
     """Unknown keys are errors: a misspelt rule must not be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ServiceInfo(Strict):
     id: Id
-    name: str = Field(min_length=1)
-    timezone: str = "Europe/London"
-    holiday_country: str = "GB"
-    holiday_subdivision: str | None = "ENG"
-    rota_mailbox: str | None = None
+    name: Text
+    timezone: Text = "Europe/London"
+    holiday_country: Text = "GB"
+    holiday_subdivision: Text | None = "ENG"
+    rota_mailbox: Text | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
 
     @field_validator("timezone")
     @classmethod
@@ -59,31 +71,20 @@ class ServiceInfo(Strict):
 
 class Location(Strict):
     id: Id
-    name: str
-    address: str | None = None
-
-
-def _parse_clock(value: object) -> object:
-    if isinstance(value, int):  # YAML 1.1 reads 09:00 as sexagesimal 540
-        return time(value // 60 % 24, value % 60)
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value):
-        h, m = map(int, value.split(":"))
-        if h == 24 and m == 0:
-            return time(0, 0)
-        return time(h, m)
-    return value
+    name: Text
+    address: LongText | None = None
 
 
 class ShiftTypeDef(Strict):
     code: Id
-    name: str
-    location: str | None = None
-    area: str | None = None
-    start: time
-    end: time  # an end at or before the start means the next day
+    name: Text
+    location: Ref | None = None
+    area: Ref | None = None
+    start: Clock
+    end: Clock  # an end at or before the start means the next day
     kind: Literal["day", "on_call"] = "day"
     hours: float | None = Field(default=None, gt=0, le=24)
-    weight: float = Field(default=1.0, ge=0)
+    weight: float = Field(default=1.0, ge=0, le=100)
     # Documentation time follows the last day of a block of this shift
     # (default: day shifts yes, on-calls no; on-calls earn a rest day instead).
     documentation_after: bool | None = Field(
@@ -95,8 +96,6 @@ class ShiftTypeDef(Strict):
         if self.documentation_after is None:
             return self.kind == "day"
         return self.documentation_after
-
-    _clock = field_validator("start", "end", mode="before")(_parse_clock)
 
     @property
     def crosses_midnight(self) -> bool:
@@ -110,19 +109,21 @@ class ShiftTypeDef(Strict):
 
 class RequirementDef(Strict):
     roles: list[Role] = Field(min_length=1)
-    min: int = Field(default=1, ge=1)
-    name: str = ""
+    min: int = Field(default=1, ge=1, le=MAX_COVER)
+    name: Text | None = None
 
 
 class CoverRule(Strict):
     """Cover for one shift type on a kind of day, or on named dates (which win)."""
 
-    shift: str
+    shift: Ref
     days: DayKind | None = None
-    dates: list[date] | None = None
-    min: int = Field(ge=0, json_schema_extra=sets("cover_minimum"))
-    target: int | None = Field(default=None, ge=0, json_schema_extra=sets("cover_target"))
-    max: int | None = Field(default=None, ge=0, json_schema_extra=sets("max_cover"))
+    dates: list[Day] | None = Field(default=None, min_length=1)
+    min: int = Field(ge=0, le=MAX_COVER, json_schema_extra=sets("cover_minimum"))
+    target: int | None = Field(
+        default=None, ge=0, le=MAX_COVER, json_schema_extra=sets("cover_target")
+    )
+    max: int | None = Field(default=None, ge=0, le=MAX_COVER, json_schema_extra=sets("max_cover"))
     require: list[RequirementDef] = Field(
         default_factory=list, json_schema_extra=sets("composition")
     )
@@ -150,48 +151,62 @@ class WeightSettings(Strict):
     """Cost per unit of each soft rule (the solver's ``Weights``, by name)."""
 
     cover_minimum: int = Field(
-        default=_WEIGHTS.cover_minimum, ge=0, json_schema_extra=sets("cover_minimum")
+        default=_WEIGHTS.cover_minimum, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("cover_minimum")
     )
     composition: int = Field(
-        default=_WEIGHTS.composition, ge=0, json_schema_extra=sets("composition")
+        default=_WEIGHTS.composition, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("composition")
     )
     cover_target: int = Field(
-        default=_WEIGHTS.cover_target, ge=0, json_schema_extra=sets("cover_target")
+        default=_WEIGHTS.cover_target, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("cover_target")
     )
     duty_fairness: int = Field(
-        default=_WEIGHTS.duty_fairness, ge=0, json_schema_extra=sets("duty_fairness")
+        default=_WEIGHTS.duty_fairness, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("duty_fairness")
     )
     weekend_fairness: int = Field(
-        default=_WEIGHTS.weekend_fairness, ge=0, json_schema_extra=sets("weekend_fairness")
+        default=_WEIGHTS.weekend_fairness,
+        ge=0,
+        le=MAX_WEIGHT,
+        json_schema_extra=sets("weekend_fairness"),
     )
     night_fairness: int = Field(
-        default=_WEIGHTS.night_fairness, ge=0, json_schema_extra=sets("night_fairness")
+        default=_WEIGHTS.night_fairness,
+        ge=0,
+        le=MAX_WEIGHT,
+        json_schema_extra=sets("night_fairness"),
     )
     isolated_duty_day: int = Field(
-        default=_WEIGHTS.isolated_duty_day, ge=0, json_schema_extra=sets("isolated_duty_day")
+        default=_WEIGHTS.isolated_duty_day,
+        ge=0,
+        le=MAX_WEIGHT,
+        json_schema_extra=sets("isolated_duty_day"),
     )
     short_block: int = Field(
-        default=_WEIGHTS.short_block, ge=0, json_schema_extra=sets("short_block")
+        default=_WEIGHTS.short_block, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("short_block")
     )
     bank_holiday_fairness: int = Field(
         default=_WEIGHTS.bank_holiday_fairness,
         ge=0,
+        le=MAX_WEIGHT,
         json_schema_extra=sets("bank_holiday_fairness"),
     )
     shadow_days: int = Field(
-        default=_WEIGHTS.shadow_days, ge=0, json_schema_extra=sets("shadow_days")
+        default=_WEIGHTS.shadow_days, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("shadow_days")
     )
     sessional_locum: int = Field(
-        default=_WEIGHTS.sessional_locum, ge=0, json_schema_extra=sets("sessional_locum")
+        default=_WEIGHTS.sessional_locum,
+        ge=0,
+        le=MAX_WEIGHT,
+        json_schema_extra=sets("sessional_locum"),
     )
-    requests: int = Field(default=_WEIGHTS.requests, ge=0, json_schema_extra=sets("requests"))
-    cover_over: int = Field(default=_WEIGHTS.cover_over, ge=0, json_schema_extra=sets("cover_over"))
+    requests: int = Field(
+        default=_WEIGHTS.requests, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("requests")
+    )
+    cover_over: int = Field(
+        default=_WEIGHTS.cover_over, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("cover_over")
+    )
     rota_changes: int = Field(
-        default=_WEIGHTS.rota_changes, ge=0, json_schema_extra=sets("rota_changes")
+        default=_WEIGHTS.rota_changes, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("rota_changes")
     )
-
-
-MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
 class ClosureSettings(Strict):
@@ -204,10 +219,13 @@ class ClosureSettings(Strict):
         json_schema_extra=sets("christmas_key_days"),
     )
     max_days_per_person: int = Field(
-        default=_CLOSURE.max_days_per_person, ge=0, json_schema_extra=sets("closure_days")
+        default=_CLOSURE.max_days_per_person, ge=0, le=366, json_schema_extra=sets("closure_days")
     )
     max_key_days_per_person: int = Field(
-        default=_CLOSURE.max_key_days_per_person, ge=0, json_schema_extra=sets("christmas_key_days")
+        default=_CLOSURE.max_key_days_per_person,
+        ge=0,
+        le=366,
+        json_schema_extra=sets("christmas_key_days"),
     )
 
 
@@ -218,16 +236,19 @@ class TraineeSettings(Strict):
     mentor_min_months: int = Field(
         default=_TRAINEES.mentor_min_months,
         ge=0,
+        le=600,
         json_schema_extra=sets("shadow_beside_experienced"),
     )
     newly_warranted_weeks: int = Field(
         default=_TRAINEES.newly_warranted_weeks,
         ge=0,
+        le=520,
         json_schema_extra=sets("newly_warranted_support"),
     )
     max_shadows_per_slot: int = Field(
         default=_TRAINEES.max_shadows_per_slot,
         ge=0,
+        le=20,
         json_schema_extra=sets("shadow_beside_experienced"),
     )
 
@@ -236,15 +257,15 @@ class DocumentationSettings(Strict):
     """Documentation time on the next working morning after a block."""
 
     hours: float = Field(default=2.5, gt=0, le=8, json_schema_extra=sets("documentation_time"))
-    start: time = Field(default=time(9, 0), json_schema_extra=sets("documentation_time"))
-
-    _clock = field_validator("start", mode="before")(_parse_clock)
+    start: Clock = Field(default=time(9, 0), json_schema_extra=sets("documentation_time"))
 
 
 class WorkloadSettings(Strict):
     """The protected-caseload workload model (docs/workload-model.md)."""
 
-    full_caseload_points: float = Field(default=30.0, gt=0, json_schema_extra=sets("duty_fairness"))
+    full_caseload_points: float = Field(
+        default=30.0, gt=0, le=100_000, json_schema_extra=sets("duty_fairness")
+    )
     agreed_protection: float = Field(default=0.25, ge=0, lt=1)
     balance_caseload: bool = Field(
         default=_RULES.balance_caseload, json_schema_extra=sets("duty_fairness")
@@ -268,11 +289,13 @@ class RuleSettings(Strict):
     max_on_calls_per_month: int | None = Field(
         default=_RULES.max_on_calls_per_month,
         ge=0,
+        le=31,
         json_schema_extra=sets("max_on_calls_per_month"),
     )
     max_weekend_days_per_month: int | None = Field(
         default=_RULES.max_weekend_days_per_month,
         ge=0,
+        le=31,
         json_schema_extra=sets("max_weekend_days_per_month"),
     )
     preferred_block_days: int = Field(
@@ -281,13 +304,13 @@ class RuleSettings(Strict):
     documentation: DocumentationSettings | None = Field(default_factory=DocumentationSettings)
     trainees: TraineeSettings = Field(default_factory=TraineeSettings)
     workload: WorkloadSettings = Field(default_factory=WorkloadSettings)
-    currency: str = "GBP"
+    currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
     weights: WeightSettings = Field(default_factory=WeightSettings)
 
 
 class Caseload(Strict):
-    cases: int = Field(ge=0)
-    complexity_weight: float = Field(default=1.0, ge=0)
+    cases: int = Field(ge=0, le=10_000)
+    complexity_weight: float = Field(default=1.0, ge=0, le=100)
 
     @property
     def points(self) -> float:
@@ -296,32 +319,38 @@ class Caseload(Strict):
 
 class Contract(Strict):
     kind: Literal["contracted", "sessional"] = "contracted"
-    start: date | None = None
-    end: date | None = None
-    day_rate: float | None = Field(default=None, ge=0, json_schema_extra=sets("sessional_locum"))
+    start: Day | None = None
+    end: Day | None = None
+    day_rate: float | None = Field(
+        default=None, ge=0, le=100_000, json_schema_extra=sets("sessional_locum")
+    )
 
 
 class History(Strict):
     """Counts from earlier periods that fairness carries forward."""
 
-    weekends: int = Field(default=0, ge=0, json_schema_extra=sets("weekend_fairness"))
-    bank_holidays: int = Field(default=0, ge=0, json_schema_extra=sets("bank_holiday_fairness"))
-    nights: int = Field(default=0, ge=0, json_schema_extra=sets("night_fairness"))
-    closure_days: int = Field(default=0, ge=0, json_schema_extra=sets("bank_holiday_fairness"))
-    key_days: list[date] = Field(default_factory=list, json_schema_extra=sets("christmas_key_days"))
+    weekends: int = Field(default=0, ge=0, le=10_000, json_schema_extra=sets("weekend_fairness"))
+    bank_holidays: int = Field(
+        default=0, ge=0, le=10_000, json_schema_extra=sets("bank_holiday_fairness")
+    )
+    nights: int = Field(default=0, ge=0, le=10_000, json_schema_extra=sets("night_fairness"))
+    closure_days: int = Field(
+        default=0, ge=0, le=10_000, json_schema_extra=sets("bank_holiday_fairness")
+    )
+    key_days: list[Day] = Field(default_factory=list, json_schema_extra=sets("christmas_key_days"))
 
 
 class Practitioner(Strict):
     id: Id
-    name: str = Field(min_length=1)
+    name: Text
     role: Role
     fte: float = Field(default=1.0, gt=0, le=1)
     working_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
-    area: str | None = None
-    team: str | None = None
-    shift_types: list[str] = Field(min_length=1)
-    warranted_from: date | None = None
-    approval_expires: date | None = None
+    area: Ref | None = None
+    team: Text | None = None
+    shift_types: list[Ref] = Field(min_length=1)
+    warranted_from: Day | None = None
+    approval_expires: Day | None = None
     contract: Contract | None = None
     caseload: Caseload | None = Field(default=None, json_schema_extra=sets("duty_fairness"))
     history: History = Field(default_factory=History)
@@ -354,10 +383,10 @@ CALLOUT_REASON = "called out on the night of {night}"
 
 
 class Leave(Strict):
-    person: str
+    person: Ref
     kind: Literal["annual", "sickness", "training", "team", "other"] = "annual"
-    start: date
-    end: date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _order(self) -> Leave:
@@ -370,22 +399,22 @@ class Callout(Strict):
     """A callout reported for the night of ``date``: the person is not required to
     work the following morning, so no day duty is rostered for them that date."""
 
-    person: str
-    date: date
+    person: Ref
+    date: Day
 
 
 class RequestDef(Strict):
-    person: str
-    date: date
-    shift: str | None = None
+    person: Ref
+    date: Day
+    shift: Ref | None = None
     want: bool = False
     weight: int = Field(default=50, ge=1, le=10_000, json_schema_extra=sets("requests"))
 
 
 class FixedAssignment(Strict):
-    person: str
-    date: date
-    shift: str
+    person: Ref
+    date: Day
+    shift: Ref
 
 
 EXAMPLE_SERVICE = {
@@ -420,7 +449,7 @@ class ServiceDefinition(Strict):
     )
 
     service: ServiceInfo
-    areas: list[str] = Field(default_factory=list)
+    areas: list[Text] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
     shift_types: list[ShiftTypeDef] = Field(min_length=1)
     cover: list[CoverRule] = Field(min_length=1)
@@ -439,16 +468,19 @@ class ServiceDefinition(Strict):
         errors: list[tuple[tuple, str]] = []
         codes = _unique(errors, "shift_types", [s.code for s in self.shift_types], "code")
         ids = _unique(errors, "practitioners", [p.id for p in self.practitioners], "id")
-        locs = {loc.id for loc in self.locations}
-        areas = set(self.areas)
+        locs = _unique(errors, "locations", [loc.id for loc in self.locations], "id")
+        areas = _unique(errors, "areas", list(self.areas), "")
         for i, s in enumerate(self.shift_types):
             if s.location and locs and s.location not in locs:
                 errors.append((("shift_types", i, "location"), f"unknown location {s.location!r}"))
             if s.area and areas and s.area not in areas:
                 errors.append((("shift_types", i, "area"), f"unknown area {s.area!r}"))
+            errors.extend(_clock_change_problems(self.service.timezone, i, s))
         for i, c in enumerate(self.cover):
             if c.shift not in codes:
                 errors.append((("cover", i, "shift"), f"unknown shift type {c.shift!r}"))
+        errors.extend(_overlapping_cover(self.cover))
+        errors.extend(_calendar_problems(self.service))
         for i, p in enumerate(self.practitioners):
             for j, code in enumerate(p.shift_types):
                 if code not in codes:
@@ -473,12 +505,72 @@ class ServiceDefinition(Strict):
 
 
 def _unique(errors: list, section: str, keys: list[str], field: str) -> set[str]:
-    seen: set[str] = set()
+    """The keys as a set; each repeat reported at its place (``field`` "" for a
+    list of plain names)."""
+    seen: dict[str, int] = {}
     for i, key in enumerate(keys):
         if key in seen:
-            errors.append(((section, i, field), f"duplicate {field} {key!r}"))
-        seen.add(key)
-    return seen
+            where = (section, i, field) if field else (section, i)
+            what = f"{field} " if field else ""
+            errors.append((where, f"duplicate {what}{key!r} (also {section}[{seen[key]}])"))
+        else:
+            seen[key] = i
+    return set(seen)
+
+
+def _calendar_problems(info: ServiceInfo) -> list[tuple[tuple, str]]:
+    """The bank-holiday calendar must be one the ``holidays`` library knows."""
+    supported = holidays.list_supported_countries()
+    if info.holiday_country not in supported:
+        message = f"unknown country {info.holiday_country!r} (an ISO 3166 code such as 'GB')"
+        return [(("service", "holiday_country"), message)]
+    try:
+        holidays.country_holidays(info.holiday_country, subdiv=info.holiday_subdivision, years=2026)
+    except NotImplementedError:
+        known = ", ".join(supported[info.holiday_country]) or "none"
+        message = (
+            f"{info.holiday_subdivision!r} is not a part of {info.holiday_country} (known: {known})"
+        )
+        return [(("service", "holiday_subdivision"), message)]
+    return []
+
+
+def _overlapping_cover(cover: list[CoverRule]) -> list[tuple[tuple, str]]:
+    """One rule per shift and kind of day, and per shift and named date: with two,
+    which one holds would depend on their order in the file."""
+    errors = []
+    seen: dict[tuple, int] = {}
+    for i, rule in enumerate(cover):
+        keys = [(rule.shift, rule.days)] if rule.days else [(rule.shift, d) for d in rule.dates]
+        for key in keys:
+            if key in seen:
+                on = key[1] if isinstance(key[1], str) else key[1].isoformat()
+                errors.append(
+                    (
+                        ("cover", i),
+                        f"a second rule for {rule.shift} on {on} (first: cover[{seen[key]}])",
+                    )
+                )
+                break
+            seen[key] = i
+    return errors
+
+
+def _clock_change_problems(zone: str, index: int, shift: ShiftTypeDef) -> list[tuple[tuple, str]]:
+    errors = []
+    for field in ("start", "end"):
+        clock = getattr(shift, field)
+        day = skipped_on(zone, clock)
+        if day is not None:
+            errors.append(
+                (
+                    ("shift_types", index, field),
+                    f"{clock:%H:%M} does not exist on {day.isoformat()} when the clocks go "
+                    f"forward in {zone}, so {shift.code} would have no {field} that day; "
+                    "move it out of the skipped hour",
+                )
+            )
+    return errors
 
 
 class ReferenceErrors(ValueError):

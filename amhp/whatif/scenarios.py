@@ -14,7 +14,6 @@ from itertools import product
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from amhp.core.months import Month, months_from
@@ -22,12 +21,13 @@ from amhp.service.calendar import Period
 from amhp.service.file import (
     FieldError,
     ServiceFileError,
-    ServiceLoader,
     format_path,
     load_service,
+    read_text,
     validation_problems,
 )
 from amhp.service.model import DayKind, Practitioner, ServiceDefinition
+from amhp.service.safe_yaml import read_yaml
 
 
 class _Change(BaseModel):
@@ -187,24 +187,22 @@ class ChangeError(ValueError):
 
 
 def _validate(text: str, model: type[_Plan], source: str, base_name: str | None = None):
+    doc = read_yaml(text, source)
+    data = doc.data
+    if base_name is not None and isinstance(data, dict):
+        data = {"base": base_name, **data}
     try:
-        data = yaml.load(text, Loader=ServiceLoader)
-        if base_name is not None and isinstance(data, dict):
-            data.setdefault("base", base_name)
         return model.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise ServiceFileError(source, [FieldError("", f"not valid YAML: {exc}")]) from None
     except ValidationError as exc:
-        errors = [FieldError(format_path(loc), msg) for loc, msg in validation_problems(exc)]
+        errors = [
+            FieldError(format_path(loc), msg, doc.line_for(loc))
+            for loc, msg in validation_problems(exc)
+        ]
         raise ServiceFileError(source, errors) from None
 
 
 def _read(path: Path, model: type[_Plan]) -> tuple:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ServiceFileError(str(path), [FieldError("", f"cannot read file: {exc}")]) from None
-    spec = _validate(text, model, str(path))
+    spec = _validate(read_text(path), model, str(path))
     base = load_service(path.parent / spec.base)
     return spec, base, _common(spec, base, str(path))
 
