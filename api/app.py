@@ -23,6 +23,7 @@ from amhp.runs.whatif_jobs import WhatIfRunner
 from amhp.store.db import get_engine
 from api.admission import AdmissionMiddleware
 from api.feeds import router as feeds_router
+from api.json_guard import JsonGuardMiddleware
 from api.pages import common as page_common
 from api.pages import routers as page_routers
 from api.routes import audit, auth, collections, jobs, rotas, services, whatifs
@@ -81,6 +82,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(page_common.LoginRequired, page_common.login_redirect)
     for router in page_routers:
         app.include_router(router)
+    app.add_middleware(JsonGuardMiddleware)  # inside: bodies are already size-bounded
     app.add_middleware(SecurityMiddleware)
     app.add_middleware(AdmissionMiddleware)  # outermost: a refused request costs nothing
     return app

@@ -26,9 +26,11 @@ from sqlmodel import select
 
 import solver
 from amhp.cli.display import print_changes, print_cover, print_rota
+from amhp.core.months import parse_month
 from amhp.rota.build import BuildError
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.export import to_csv
+from amhp.rota.month import month_problem
 from amhp.runs import operations
 from amhp.service.file import ServiceFileError, load_service
 from amhp.store.audit import Actor
@@ -73,20 +75,35 @@ def import_(file: Path) -> None:
     console.print(f"{verb} service {result.service_id} ({result.practitioners} practitioners)")
 
 
-def _definition(service: str):
-    """A service id from the database, or a file that is imported first."""
+def _definition(service: str, month: str):
+    """A service id from the database, or a file that is imported first, once the
+    month, the file and the month's problem built from it are all known to be good:
+    a failure exits 2 with the database unchanged."""
+    try:
+        parse_month(month)
+    except ValueError as exc:
+        raise _fail(f"--month: {exc}", INVALID) from None
     path = Path(service)
     if path.suffix in (".yaml", ".yml") or path.exists():
         try:
             definition = load_service(path)
         except ServiceFileError as exc:
             raise _fail(str(exc), INVALID) from None
+        try:
+            month_problem(definition, month)
+        except (BuildError, solver.ProblemError) as exc:
+            raise _fail(_build_failure(path, exc), INVALID) from None
         operations.import_service(definition, CLI)
         return definition
     try:
         return operations.load_service(service)
     except NotFound as exc:
         raise _fail(f"{exc}; import a service file first", 1) from None
+
+
+def _build_failure(source: object, exc: Exception) -> str:
+    errors = getattr(exc, "errors", None) or [("(model)", str(exc))]
+    return "\n".join(f"{source}: {path}: {message}" for path, message in errors)
 
 
 @app.command()
@@ -102,14 +119,12 @@ def solve(
     """Generate a month's rota, store it as a draft, and print or export it."""
     if out and out.suffix not in (".json", ".csv"):
         raise _fail(f"--out: use a .json or .csv file name, not {out.name!r}", INVALID)
-    definition = _definition(service)
+    definition = _definition(service, month)
     params = solver.SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     try:
         result = _solve_with_progress(definition, month, params)
-    except BuildError as exc:
-        raise _fail(f"{service}: {exc}", INVALID) from None
-    except ValueError as exc:  # a bad --month
-        raise _fail(f"--month: {exc}", INVALID) from None
+    except (BuildError, solver.ProblemError) as exc:
+        raise _fail(_build_failure(service, exc), INVALID) from None
     if not quiet:
         print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
     if not result.solution.status.found:
@@ -145,18 +160,16 @@ def repair(
         freeze = dt.date.fromisoformat(freeze_before) if freeze_before else None
     except ValueError as exc:
         raise _fail(f"--freeze-before: {exc}", INVALID) from None
-    definition = _definition(service)
+    definition = _definition(service, month)
     params = solver.SolveParams(time_limit=time_limit)
     try:
         result = operations.repair_rota(
             definition, month, dt.date.today(), freeze, params, actor=CLI
         )
-    except BuildError as exc:
-        raise _fail(f"{service}: {exc}", INVALID) from None
+    except (BuildError, solver.ProblemError) as exc:
+        raise _fail(_build_failure(service, exc), INVALID) from None
     except NotFound as exc:
         raise _fail(str(exc), 1) from None
-    except ValueError as exc:  # a bad --month
-        raise _fail(f"--month: {exc}", INVALID) from None
     if not result.solution.status.found:
         raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
     print_changes(console, result.export)
@@ -289,7 +302,7 @@ def workload(
     from amhp.cli.display import print_comparison
     from amhp.rota.workload_compare import compare_flat_and_weighted
 
-    definition = _definition(service)
+    definition = _definition(service, month)
     params = solver.SolveParams(time_limit=time_limit)
     print_comparison(console, compare_flat_and_weighted(definition, month, params))
 

@@ -10,10 +10,12 @@ request both land); an edit made against a revision the caller names
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from amhp.rota.fixed_cells import fixed_cell_conflicts
@@ -83,20 +85,50 @@ def add_item(
     return _retrying(session, attempt, retry=if_match is None)
 
 
+# Items with an id of their own are addressed by it; the rest (leave, requests,
+# fixed cells, cover rules, callouts) by a key made from their content, so a stale
+# page or a second click can only ever address the very entry it showed.
+KEY_FIELDS = {"practitioners": "id", "shift_types": "code"}
+
+
+def item_key(field: str, item: BaseModel | dict) -> str:
+    data = item.model_dump(mode="json") if isinstance(item, BaseModel) else item
+    if field in KEY_FIELDS:
+        return str(data[KEY_FIELDS[field]])
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class ItemGone(repository.NotFound):
+    """The entry a caller addressed is not there (any more)."""
+
+
 def remove_item(
     session: Session,
     service_id: str,
     field: str,
-    index: int,
+    key: str,
     actor: Actor = SYSTEM,
-    if_match: int | None = None,
+    seen_revision: int | None = None,
 ) -> ServiceRow:
-    """Remove one item by position, checked against the revision it was read at."""
-    revision, definition, current = _read(session, service_id, field, if_match)
-    if not 0 <= index < len(current):
-        raise repository.NotFound(f"no {field} item {index}")
+    """Remove the entry with this key. ``seen_revision`` (the revision the caller's
+    page or read showed) only words the answer when the entry is gone: changed since
+    then, or never there. The write is checked against the revision read here."""
+    revision, definition, current = _read(session, service_id, field, None)
+    keys = [item_key(field, item) for item in current]
+    if key not in keys:
+        if seen_revision is not None and seen_revision != revision:
+            raise ItemGone("this changed since you opened it: reload to see it as it is now")
+        raise ItemGone(f"no {field.replace('_', ' ')} entry {key!r}")
+    index = keys.index(key)
     rest = current[:index] + current[index + 1 :]
     return replace_items(session, definition, field, rest, actor, revision)
+
+
+def find_item(definition: ServiceDefinition, field: str, key: str) -> BaseModel | None:
+    return next(
+        (item for item in getattr(definition, field) if item_key(field, item) == key), None
+    )
 
 
 def _read(session: Session, service_id: str, field: str, if_match: int | None):

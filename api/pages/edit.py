@@ -14,10 +14,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from amhp.service.model import Leave, Role
-from amhp.store import repository
-from amhp.store.edits import EditRejected, add_item, remove_item
+from amhp.store.edits import EditRejected, add_item, item_key
 from api.deps import LEAD, SessionDep, actor, check_service, load_definition
 from api.pages.common import PageUser, field_errors, render
+from api.pages.removal import Removal, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app/services/{service_id}", include_in_schema=False)
 
@@ -143,7 +143,9 @@ def _part(slug: str) -> Part:
     return PARTS[slug]
 
 
-def _page(request, user, definition, part, status_code=200, errors=None, form=None, done=None):
+def _page(
+    request, session, user, definition, part, status_code=200, errors=None, form=None, done=None
+):
     return render(
         request,
         "collection.html",
@@ -151,7 +153,8 @@ def _page(request, user, definition, part, status_code=200, errors=None, form=No
         status_code=status_code,
         service=definition,
         part=part,
-        items=list(enumerate(getattr(definition, part.field))),
+        items=[(item_key(part.field, i), i) for i in getattr(definition, part.field)],
+        revision=revision_of(session, definition.service.id),
         options=options(definition),
         errors=errors or {},
         form=form or {},
@@ -164,7 +167,7 @@ def show(request: Request, service_id: str, slug: str, session: SessionDep, user
     part = _part(slug)
     check_service(user, service_id, LEAD)
     definition = load_definition(session, service_id)
-    return _page(request, user, definition, part, done=request.query_params.get("done"))
+    return _page(request, session, user, definition, part, done=request.query_params.get("done"))
 
 
 @router.post("/{slug}", response_class=HTMLResponse)
@@ -179,24 +182,38 @@ async def add(request: Request, service_id: str, slug: str, session: SessionDep,
         session.rollback()
         definition = load_definition(session, service_id)
         errors = field_errors(exc.problems)
-        return _page(request, user, definition, part, 422, errors, form)
+        return _page(request, session, user, definition, part, 422, errors, form)
     return RedirectResponse(f"/app/services/{service_id}/{slug}?done=saved", status_code=303)
 
 
-@router.post("/{slug}/remove")
+@router.post("/{slug}/remove", response_class=HTMLResponse)
 def remove(
+    request: Request,
     service_id: str,
     slug: str,
     session: SessionDep,
     user: PageUser,
-    index: Annotated[int, Form(ge=0)],
-) -> RedirectResponse:
+    key: Annotated[str, Form(max_length=64)],
+    revision: Annotated[int | None, Form(ge=0, le=2**53)] = None,
+    confirm: Annotated[str, Form()] = "",
+):
     part = _part(slug)
     check_service(user, service_id, LEAD)
-    try:
-        remove_item(session, service_id, part.field, index, actor(user, "page"))
-    except repository.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except EditRejected as exc:  # e.g. removing a person who still has leave
-        raise HTTPException(409, str(exc)) from None
-    return RedirectResponse(f"/app/services/{service_id}/{slug}?done=removed", status_code=303)
+    removal = Removal(
+        service_id,
+        part.field,
+        action=f"/app/services/{service_id}/{slug}/remove",
+        back=f"/app/services/{service_id}/{slug}",
+        describe=lambda item: _describe(part, item),
+    )
+    return remove_from_page(request, session, user, removal, key, revision, confirm == "yes")
+
+
+def _describe(part: Part, item) -> str:
+    shown = [getattr(item, c) for c in part.columns]
+    text = ", ".join(
+        ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+        for v in shown
+        if v is not None
+    )
+    return f"this entry from {part.title.lower()} ({text})"

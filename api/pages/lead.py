@@ -18,7 +18,7 @@ from amhp.runs import operations
 from amhp.runs.jobs import JobRefused
 from amhp.service.calendar import Period
 from amhp.store import audit, repository
-from amhp.store.edits import EditRejected, add_item, remove_item
+from amhp.store.edits import EditRejected, add_item, item_key
 from amhp.store.tables import Job, RepairRequest, RotaVersion, ServiceRow, User
 from api.deps import (
     ADMIN,
@@ -32,6 +32,7 @@ from api.deps import (
     service_access,
 )
 from api.pages.common import PageUser, field_errors, page_user, render
+from api.pages.removal import Removal, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 TIME_LIMITS = (10, 30, 60, 120)
@@ -227,7 +228,9 @@ def job_state(job: ViewedJob) -> JSONResponse:
 def _rota_page(request, session, user, rota, status_code=200, errors=None, form=None):
     definition = load_definition(session, rota.service_id)
     period = Period.month(rota.month)
-    fixed = [(i, f) for i, f in enumerate(definition.fixed) if period.start <= f.date <= period.end]
+    fixed = [
+        (item_key("fixed", f), f) for f in definition.fixed if period.start <= f.date <= period.end
+    ]
     return render(
         request,
         "rota.html",
@@ -237,6 +240,7 @@ def _rota_page(request, session, user, rota, status_code=200, errors=None, form=
         grid=build_grid(rota.export),
         service=definition,
         fixed=fixed,
+        revision=revision_of(session, rota.service_id),
         can_edit=user.role in (ADMIN, LEAD),
         time_limits=TIME_LIMITS,
         message=DONE.get(request.query_params.get("done", "")),
@@ -262,11 +266,16 @@ def fix_cell(
 ):
     """Refused at once when the cell breaks a hard rule for this month (leave, rest,
     a day off after on-call...), not later when someone generates."""
+    outside = _outside_month(day, rota.month)
     try:
+        if outside:
+            raise EditRejected([(("date",), "date", outside)])
         cell = {"person": person, "date": day, "shift": shift}
         add_item(session, rota.service_id, "fixed", cell, actor(user, "page"))
     except EditRejected as exc:
         errors = field_errors(exc.problems)
+        errors["day"] = errors.pop("date", errors.get("day", ""))
+        errors = {k: v for k, v in errors.items() if v}
     else:
         return RedirectResponse(f"/app/rotas/{rota.id}?done=fixed", status_code=303)
     session.rollback()
@@ -274,15 +283,36 @@ def fix_cell(
     return _rota_page(request, session, user, rota, 422, errors, form)
 
 
-@router.post("/rotas/{rota_id}/unfix")
-def unfix_cell(
-    rota: EditedRota, session: SessionDep, user: PageUser, index: Annotated[int, Form(ge=0)]
-) -> RedirectResponse:
+def _outside_month(day: str, month: str) -> str | None:
+    """A fixed cell set from a month's rota must fall in that month."""
+    period = Period.month(month)
     try:
-        remove_item(session, rota.service_id, "fixed", index, actor(user, "page"))
-    except repository.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    return RedirectResponse(f"/app/rotas/{rota.id}?done=unfixed", status_code=303)
+        when = date.fromisoformat(day)
+    except ValueError:
+        return None  # reported by the service's own check, at its field
+    if period.start <= when <= period.end:
+        return None
+    return f"{when.isoformat()} is not in {period.start:%B %Y}, the month of this rota"
+
+
+@router.post("/rotas/{rota_id}/unfix", response_class=HTMLResponse)
+def unfix_cell(
+    request: Request,
+    rota: EditedRota,
+    session: SessionDep,
+    user: PageUser,
+    key: Annotated[str, Form(max_length=64)],
+    revision: Annotated[int | None, Form(ge=0, le=2**53)] = None,
+    confirm: Annotated[str, Form()] = "",
+):
+    removal = Removal(
+        rota.service_id,
+        "fixed",
+        action=f"/app/rotas/{rota.id}/unfix",
+        back=f"/app/rotas/{rota.id}",
+        describe=lambda f: f"the fixed cell {f.person} on {f.shift} on {f.date.isoformat()}",
+    )
+    return remove_from_page(request, session, user, removal, key, revision, confirm == "yes")
 
 
 @router.post("/rotas/{rota_id}/publish")

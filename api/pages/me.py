@@ -16,11 +16,12 @@ from amhp.core.states import RotaState
 from amhp.publish import tokens as feed_tokens
 from amhp.publish.links import SUBSCRIBE_HELP, FeedLine
 from amhp.rota.reader import read_export
-from amhp.store.edits import EditRejected, add_item, remove_item
+from amhp.store.edits import EditRejected, add_item, item_key
 from amhp.store.tables import RotaVersion
 from api.deps import SessionDep, actor, load_definition
 from api.pages.common import PageUser, field_errors, render
 from api.pages.lead import months_from_today
+from api.pages.removal import Removal, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app/me", include_in_schema=False)
 
@@ -73,9 +74,16 @@ def my_duties(session, service_id: str, person: str, months: list[str]) -> list[
     return sorted(out, key=lambda d: d["start"])
 
 
-def _page(request, session, user, status_code=200, errors=None, form=None, done=None):
+def _practitioner(user) -> None:
+    """Only a practitioner's account has this page (an admin or lead has none)."""
     if user.service_id is None or user.person_id is None:
-        raise HTTPException(404, "this account is not a practitioner's")
+        raise HTTPException(
+            403, "this page is a practitioner's own; this account is not linked to one"
+        )
+
+
+def _page(request, session, user, status_code=200, errors=None, form=None, done=None):
+    _practitioner(user)
     definition = load_definition(session, user.service_id)
     person = next((p for p in definition.practitioners if p.id == user.person_id), None)
     if person is None:
@@ -83,7 +91,9 @@ def _page(request, session, user, status_code=200, errors=None, form=None, done=
     token = feed_tokens.ensure_token(session, user.service_id, "person", person.id)
     name = f"AMHP rota: {person.name}"
     line = FeedLine("person", person.id, token)
-    requests = [(i, r) for i, r in enumerate(definition.requests) if r.person == user.person_id]
+    requests = [
+        (item_key("requests", r), r) for r in definition.requests if r.person == user.person_id
+    ]
     return render(
         request,
         "me.html",
@@ -95,6 +105,7 @@ def _page(request, session, user, status_code=200, errors=None, form=None, done=
         links=subscribe_links(line, public_base(request), name),
         help=SUBSCRIBE_HELP,
         requests=requests,
+        revision=revision_of(session, user.service_id),
         errors=errors or {},
         form=form or {},
         message={"saved": "Request saved.", "removed": "Request removed."}.get(done or ""),
@@ -115,6 +126,7 @@ def add_request(
     want: Annotated[str, Form()] = "false",
     shift: Annotated[str, Form()] = "",
 ):
+    _practitioner(user)
     item: dict = {"person": user.person_id, "date": day, "want": want == "true"}
     if shift:
         item["shift"] = shift
@@ -127,12 +139,22 @@ def add_request(
     return RedirectResponse("/app/me?done=saved", status_code=303)
 
 
-@router.post("/requests/remove")
+@router.post("/requests/remove", response_class=HTMLResponse)
 def remove_request(
-    session: SessionDep, user: PageUser, index: Annotated[int, Form(ge=0)]
-) -> RedirectResponse:
-    definition = load_definition(session, user.service_id)
-    if index >= len(definition.requests) or definition.requests[index].person != user.person_id:
-        raise HTTPException(404, "no such request of yours")
-    remove_item(session, user.service_id, "requests", index, actor(user, "page"))
-    return RedirectResponse("/app/me?done=removed", status_code=303)
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    key: Annotated[str, Form(max_length=64)],
+    revision: Annotated[int | None, Form(ge=0, le=2**53)] = None,
+    confirm: Annotated[str, Form()] = "",
+):
+    _practitioner(user)
+    removal = Removal(
+        user.service_id,
+        "requests",
+        action="/app/me/requests/remove",
+        back="/app/me",
+        describe=lambda r: f"your request for {r.date:%a %-d %b %Y}",
+        mine=lambda r: r.person == user.person_id,
+    )
+    return remove_from_page(request, session, user, removal, key, revision, confirm == "yes")

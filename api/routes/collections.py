@@ -1,6 +1,11 @@
 """The parts of a service as resources: practitioners, shift types, cover rules,
 leave, requests and fixed cells. One router factory serves them all.
 
+Entries with an id of their own (practitioners, shift types) are addressed by it;
+the rest by ``key``, made from the entry's content and returned with every entry,
+so a stale client can only ever address the entry it saw (never "row 3", which a
+concurrent change may have made someone else's).
+
 Every write loads the service definition, changes one item, validates the whole
 definition again (so cross-references are checked exactly as for a service file)
 and saves it with a new revision; ``If-Match`` with the service's ETag guards
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Header, HTTPException, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from amhp.service.model import (
     Callout,
@@ -30,7 +35,7 @@ from amhp.service.model import (
     ShiftTypeDef,
 )
 from amhp.store import edits
-from amhp.store.edits import EditRejected, replace_items
+from amhp.store.edits import KEY_FIELDS, EditRejected, item_key, replace_items
 from amhp.store.repository import StaleService
 from amhp.store.tables import ServiceRow, User
 from api.deps import (
@@ -52,23 +57,36 @@ class Collection:
     path: str  # URL segment
     field: str  # ServiceDefinition attribute
     model: type[BaseModel]
-    key_field: str | None  # None: items are addressed by their position
     own: bool = False  # practitioners may manage their own items
+
+    @property
+    def entry(self) -> type[BaseModel]:
+        """The item as returned: with the ``key`` that addresses it."""
+        return _ENTRIES.setdefault(
+            self.field,
+            create_model(
+                f"{self.model.__name__}Entry",
+                __base__=self.model,
+                key=(str, Field(description="addresses this entry in PUT and DELETE")),
+            ),
+        )
+
+    def keyed(self, item: BaseModel) -> BaseModel:
+        return self.entry.model_validate({**item.model_dump(), "key": item_key(self.field, item)})
+
+
+_ENTRIES: dict[str, type[BaseModel]] = {}
 
 
 COLLECTIONS = (
-    Collection("practitioners", "practitioners", Practitioner, "id"),
-    Collection("shift-types", "shift_types", ShiftTypeDef, "code"),
-    Collection("cover-rules", "cover", CoverRule, None),
-    Collection("leave", "leave", Leave, None, own=True),
-    Collection("callouts", "callouts", Callout, None),
-    Collection("requests", "requests", RequestDef, None, own=True),
-    Collection("fixed-cells", "fixed", FixedAssignment, None),
+    Collection("practitioners", "practitioners", Practitioner),
+    Collection("shift-types", "shift_types", ShiftTypeDef),
+    Collection("cover-rules", "cover", CoverRule),
+    Collection("leave", "leave", Leave, own=True),
+    Collection("callouts", "callouts", Callout),
+    Collection("requests", "requests", RequestDef, own=True),
+    Collection("fixed-cells", "fixed", FixedAssignment),
 )
-
-
-def _key(c: Collection, item: BaseModel, index: int) -> str:
-    return str(getattr(item, c.key_field)) if c.key_field else str(index)
 
 
 def _may_write(user: User, service_id: str, c: Collection, item: BaseModel | None) -> None:
@@ -123,13 +141,13 @@ def make_router(c: Collection) -> APIRouter:
     def find(definition: ServiceDefinition, key: str) -> int:
         items = getattr(definition, c.field)
         for i, item in enumerate(items):
-            if _key(c, item, i) == key:
+            if item_key(c.field, item) == key:
                 return i
-        raise HTTPException(404, f"no {c.path} item {key!r}")
+        raise HTTPException(404, f"no {c.path} entry {key!r} (changed or removed?)")
 
     @router.get(
         "",
-        response_model=list[model],
+        response_model=list[c.entry],
         responses={401: {}, 403: {}, 404: {}},
         summary=f"List {c.path}",
     )
@@ -141,11 +159,11 @@ def make_router(c: Collection) -> APIRouter:
                 raise HTTPException(403, "practitioners see only their own leave and requests")
             items = [i for i in items if i.person == user.person_id]
         response.headers["ETag"] = service_etag(session.get(ServiceRow, service_id))
-        return items
+        return [c.keyed(i) for i in items]
 
     @router.post(
         "",
-        response_model=model,
+        response_model=c.entry,
         status_code=201,
         responses=WRITE_RESPONSES,
         summary=f"Add to {c.path}",
@@ -164,11 +182,11 @@ def make_router(c: Collection) -> APIRouter:
             edits.add_item(
                 session, service_id, c.field, item.model_dump(mode="json"), actor(user), named
             )
-        return item
+        return c.keyed(item)
 
     @router.put(
         "/{key}",
-        response_model=model,
+        response_model=c.entry,
         responses=WRITE_RESPONSES,
         summary=f"Replace one of {c.path}",
     )
@@ -184,12 +202,13 @@ def make_router(c: Collection) -> APIRouter:
         index = find(definition, key)
         _may_write(user, service_id, c, getattr(definition, c.field)[index])
         _may_write(user, service_id, c, item)
-        if c.key_field and _key(c, item, index) != key:
+        own_key = KEY_FIELDS.get(c.field)
+        if own_key and item_key(c.field, item) != key:
             raise HTTPException(
                 422,
                 [
                     {
-                        "loc": ["body", c.key_field],
+                        "loc": ["body", own_key],
                         "type": "value_error",
                         "msg": f"must be {key!r}, the key in the URL",
                     }
@@ -198,7 +217,7 @@ def make_router(c: Collection) -> APIRouter:
         items = list(getattr(definition, c.field))
         items[index] = item
         _save(session, definition, c, items, revision, user)
-        return item
+        return c.keyed(item)
 
     @router.delete(
         "/{key}", status_code=204, responses=WRITE_RESPONSES, summary=f"Remove one of {c.path}"

@@ -150,15 +150,18 @@ def test_collection_edits_validate_like_a_service_file(world):
     listed = client.get("/services/mini/leave", headers=bob)
     assert {x["person"] for x in listed.json()} == {"a2"}
     etag = listed.headers["etag"]
-    key = str(len(client.get("/services/mini/leave", headers=lead).json()) - 1)
+    key = next(x["key"] for x in listed.json() if x["start"] == "2026-12-07")
+    assert mine.json()["key"] == key  # the entry as added carries the key that addresses it
     assert (
         client.delete(f"/services/mini/leave/{key}", headers={**bob, "If-Match": etag}).status_code
         == 204
     )
+    # A second delete with the same (now stale) view removes nothing else.
     assert (
-        client.delete("/services/mini/leave/0", headers={**bob, "If-Match": etag}).status_code
+        client.delete(f"/services/mini/leave/{key}", headers={**bob, "If-Match": etag}).status_code
         == 409
     )
+    assert client.delete(f"/services/mini/leave/{key}", headers=bob).status_code == 404
     renamed = client.put(
         "/services/mini/practitioners/a3",
         headers=lead,

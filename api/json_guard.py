@@ -1,0 +1,148 @@
+"""JSON bodies are checked before any route reads them: Python's ``json`` accepts
+``NaN``, ``Infinity`` and ``1e999999`` (which becomes infinity), builds ints of any
+length, recurses on deep nesting and keeps lone surrogates (``"\\ud800"``), each of
+which would later fail far from the request (a database write, a solve, a page)
+as a 500. Here each is a 422 naming where in the body it is, in FastAPI's error
+shape, and nothing behind this runs."""
+
+from __future__ import annotations
+
+import json
+import math
+
+MAX_DEPTH = 32
+MAX_INT = 2**53  # beyond what any field means, and what a database column holds
+_SURROGATES = range(0xD800, 0xE000)
+
+
+class _Constant:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _HugeInt(_Constant):
+    pass
+
+
+class BadJson(ValueError):
+    def __init__(self, loc: list, message: str, kind: str = "json_invalid") -> None:
+        self.loc = ["body", *loc]
+        self.kind = kind
+        super().__init__(message)
+
+
+def _int(text: str) -> object:
+    if len(text.lstrip("-")) > 16:
+        return _HugeInt(text)
+    value = int(text)
+    return value if abs(value) <= MAX_INT else _HugeInt(text)
+
+
+def check_json(body: bytes) -> None:
+    """Raise :class:`BadJson` if the body is not plain, finite, shallow JSON text."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadJson(
+            [], f"the body is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    try:
+        value = json.loads(text, parse_constant=_Constant, parse_int=_int)
+    except RecursionError:
+        raise BadJson([], f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError:
+        return  # not JSON at all: FastAPI reports that itself, with the position
+    _walk(value, [], 0)
+
+
+def _walk(value: object, loc: list, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise BadJson(loc, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, _HugeInt):
+        raise BadJson(loc, f"a number larger than {MAX_INT} is not accepted", "number_too_large")
+    if isinstance(value, _Constant):
+        raise BadJson(loc, f"{value.text} is not a number JSON allows", "finite_number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadJson(loc, "a number too large to represent", "finite_number")
+    if isinstance(value, str):
+        _text(value, loc)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk(item, [*loc, i], depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _text(key, [*loc, key])
+            _walk(item, [*loc, key], depth + 1)
+
+
+def _text(value: str, loc: list) -> None:
+    for ch in value:
+        if ord(ch) in _SURROGATES:
+            raise BadJson(
+                loc,
+                f"contains a lone surrogate (U+{ord(ch):04X}); send valid Unicode text",
+                "string_unicode",
+            )
+
+
+class JsonGuardMiddleware:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            check_json(body)
+        except BadJson as exc:
+            await _unprocessable(send, exc)
+            return
+        await self.app(scope, _replay([{"type": "http.request", "body": body}], receive), send)
+
+
+def _is_json(scope) -> bool:
+    if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        return False
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return False
+
+
+def _replay(messages: list, then=None):
+    queue = list(messages)
+
+    async def receive():
+        if queue:
+            return queue.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _unprocessable(send, exc: BadJson) -> None:
+    detail = {"detail": [{"type": exc.kind, "loc": exc.loc, "msg": str(exc), "input": None}]}
+    body = json.dumps(detail).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
