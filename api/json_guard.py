@@ -49,10 +49,29 @@ def check_json(body: bytes) -> None:
     try:
         value = json.loads(text, parse_constant=_Constant, parse_int=_int)
     except RecursionError:
-        raise BadJson([], f"nested more than {MAX_DEPTH} levels deep") from None
+        at = _too_deep_at(text)
+        raise BadJson([], f"nested more than {MAX_DEPTH} levels deep (at character {at})") from None
     except ValueError:
         return  # not JSON at all: FastAPI reports that itself, with the position
     _walk(value, [], 0)
+
+
+def _too_deep_at(text: str) -> int:
+    """Where the nesting first passes the limit, strings skipped (without recursion)."""
+    depth, in_string, escaped = 0, False, False
+    for i, ch in enumerate(text):
+        if in_string:
+            escaped = not escaped and ch == "\\"
+            in_string = escaped or ch != '"'
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i + 1  # counted from 1, as editors do
+        elif ch in "]}":
+            depth -= 1
+    return len(text)
 
 
 def _walk(value: object, loc: list, depth: int) -> None:
