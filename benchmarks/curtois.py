@@ -173,6 +173,7 @@ def solve_instance(
     workers: int = 8,
     cp_sat: tuple = (),
     construct: bool | None = None,
+    deterministic_time: float | None = None,
 ) -> Result:
     inst = parse(path)
     problem = to_problem(inst)
@@ -185,6 +186,7 @@ def solve_instance(
             cover_first=False,
             cp_sat=cp_sat,
             construct=construct,
+            deterministic_time=deterministic_time,
         ),
         on_progress=lambda p: first.append(p.elapsed),
     )
