@@ -38,7 +38,7 @@ def sets(*rules: str) -> dict:
 
 
 # Cover levels beyond any AMHP service's size are typos (and would build huge models).
-MAX_COVER = 500
+MAX_COVER = 10_000
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Role = Literal["amhp", "lead", "manager", "locum", "trainee"]
