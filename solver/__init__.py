@@ -32,11 +32,13 @@ from solver.recovery import recovery_periods
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES
 from solver.solution import Gap, Penalty, Progress, Recovery, Solution, SolveStatus
-from solver.solve import SolveParams, build_model, solve
+from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, SolveParams, build_model, solve
 from solver.workload import full_time_days, total_load
 
 __all__ = [
     "HARD_RULES",
+    "LEXICOGRAPHIC",
+    "MAIN_PHASE",
     "SOFT_RULES",
     "Candidate",
     "Closure",

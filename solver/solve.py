@@ -29,6 +29,7 @@ COVER_FIRST_WORKERS = 8
 # Rules minimised alone, in this order, before the full objective (cover_first),
 # each with its share of the time limit: the gaps, then a repair's changes.
 LEXICOGRAPHIC = ((CoverMinimum.name, COVER_FIRST_SHARE), (RotaChanges.name, 0.25))
+MAIN_PHASE = "all_rules"  # the full objective, after the LEXICOGRAPHIC phases
 # Models with more assignment variables than this start from a constructed rota:
 # on Curtois instance 20 (35 000) the whole model found no rota in 120 s.
 CONSTRUCT_ABOVE = 30_000
@@ -123,36 +124,36 @@ def solve(
     params: SolveParams | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> Solution:
     """Solve; setting ``stop`` from another thread ends the search early (the best
-    rota so far is returned as ``feasible``, or ``unknown`` if there is none)."""
+    rota so far is returned as ``feasible``, or ``unknown`` if there is none).
+    ``on_phase`` hears each phase's name as it starts: the LEXICOGRAPHIC rules', then
+    ``MAIN_PHASE``."""
     params = params or SolveParams()
     started = time.monotonic()
     ctx = build_model(problem)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = params.workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.log_search_progress = params.log
-    for name, value in params.cp_sat:
-        setattr(solver.parameters, name, value)
+    solver = _new_solver(params)
     reporter = _Reporter(on_progress, started) if on_progress else None
     budget = _Budget(params, started)
     finished = threading.Event()
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
+    announce = on_phase or (lambda _name: None)
     constructed = _hint_constructed(ctx, params, budget) if _constructs(ctx, params) else None
     if problem.reference and constructed is None:
         _hint(ctx, _reference_duties(ctx))
     try:
         phases, phase_rota = (
-            _lexicographic(ctx, solver, params, budget, stopped)
+            _lexicographic(ctx, solver, params, budget, stopped, announce)
             if params.cover_first
             else ([], None)
         )
         cover_proven = not phases or phases[0] == cp_model.OPTIMAL
         phases_proven = all(c == cp_model.OPTIMAL for c in phases)
         code, bound = cp_model.UNKNOWN, float("nan")
+        announce(MAIN_PHASE)
         if not stopped() and budget.limit(solver):
             code = solver.solve(ctx.model, reporter)
             bound = solver.best_objective_bound
@@ -162,9 +163,12 @@ def solve(
             # answer, read back with every duty held; never "optimal".
             best = phase_rota or constructed
             if best is not None:
+                solver = _new_solver(params)  # out of the stop's reach: reading back
                 code = _found(_settle(ctx, solver, best))
-        elif code == cp_model.FEASIBLE and constructed and not stopped():
-            _settle(ctx, solver, _duties(ctx, solver))
+        elif code == cp_model.FEASIBLE and constructed:
+            duties = _duties(ctx, solver)
+            solver = _new_solver(params)
+            _settle(ctx, solver, duties)
         if code == cp_model.OPTIMAL and not phases_proven:
             code = cp_model.FEASIBLE
     finally:
@@ -183,6 +187,16 @@ def solve(
         return Solution(name, float("nan"), bound, wall, stats=stats)
     cover_proven = params.cover_first and cover_proven
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
+
+
+def _new_solver(params: SolveParams) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = params.workers
+    solver.parameters.random_seed = params.seed
+    solver.parameters.log_search_progress = params.log
+    for name, value in params.cp_sat:
+        setattr(solver.parameters, name, value)
+    return solver
 
 
 def _reference_duties(ctx: ModelContext) -> dict[int, int]:
@@ -280,6 +294,7 @@ def _lexicographic(
     params: SolveParams,
     budget: _Budget,
     stopped: Callable[[], bool],
+    announce: Callable[[str], None],
 ) -> tuple[list[int], dict[int, int] | None]:
     """The phases before the full objective, in LEXICOGRAPHIC order: each minimises
     one rule's terms alone, then that level becomes a constraint and the rota found
@@ -297,6 +312,7 @@ def _lexicographic(
         if isinstance(level, int):
             codes.append(cp_model.OPTIMAL)  # no such terms: nothing to do first
             continue
+        announce(name)
         if stopped() or not budget.limit(solver, share):
             codes.append(cp_model.UNKNOWN)  # not run: nothing proven
             break

@@ -30,7 +30,7 @@ from amhp.core.months import parse_month
 from amhp.rota.build import BuildError
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.export import to_csv
-from amhp.rota.month import month_problem
+from amhp.rota.month import month_problem, no_rota_reason
 from amhp.runs import operations
 from amhp.service.file import ServiceFileError, load_service
 from amhp.store.audit import Actor
@@ -125,10 +125,10 @@ def solve(
         result = _solve_with_progress(definition, month, params)
     except (BuildError, solver.ProblemError) as exc:
         raise _fail(_build_failure(service, exc), INVALID) from None
+    if not result.solution.status.found:
+        raise _fail(no_rota_reason(result, time_limit), 1)
     if not quiet:
         print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
-    if not result.solution.status.found:
-        raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
     if out:
         text = (
             to_csv(result.export)
@@ -171,7 +171,7 @@ def repair(
     except NotFound as exc:
         raise _fail(str(exc), 1) from None
     if not result.solution.status.found:
-        raise _fail(f"no rota found within {time_limit} s; raise --time-limit", 1)
+        raise _fail(no_rota_reason(result, time_limit), 1)
     print_changes(console, result.export)
     if out:
         _write(out, (json.dumps(result.export, indent=2, ensure_ascii=False) + "\n").encode())
@@ -203,14 +203,28 @@ def cover(
     print_cover(console, rota_id, day, shift, options)
 
 
+# What the progress bar says while a phase runs and before its first rota.
+PHASES = {
+    "cover_minimum": "finding the fewest gaps",
+    "rota_changes": "keeping changes few",
+    solver.MAIN_PHASE: "weighing every rule",
+}
+
+
 def _solve_with_progress(definition, month: str, params: solver.SolveParams):
     latest: list[solver.Progress] = []
+    phase: list[str] = []
     outcome: dict = {}
 
     def run() -> None:
         try:
             outcome["result"] = operations.generate_rota(
-                definition, month, params, on_progress=latest.append, actor=CLI
+                definition,
+                month,
+                params,
+                on_progress=latest.append,
+                actor=CLI,
+                on_phase=phase.append,
             )
         except BaseException as exc:  # handed to the main thread
             outcome["error"] = exc
@@ -229,7 +243,7 @@ def _solve_with_progress(definition, month: str, params: solver.SolveParams):
         worker.start()
         while worker.is_alive():
             worker.join(0.2)
-            state = "searching"
+            state = PHASES.get(phase[-1], "searching") if phase else "building model"
             if latest:
                 p = latest[-1]
                 state = f"incumbent {p.objective:.0f}  bound {p.bound:.0f}  ({p.solutions} found)"

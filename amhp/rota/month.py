@@ -39,6 +39,7 @@ def solve_month(
     params: solver.SolveParams | None = None,
     on_progress: Callable[[solver.Progress], None] | None = None,
     stop: threading.Event | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> SolvedMonth:
     """``previous_export``: the month before's rota, whose last days carry in (rest,
     the day off after an on-call, a run of duty, closure days in the window)."""
@@ -46,5 +47,18 @@ def solve_month(
     built = build_problem(
         definition, period, prior_duties(definition, period.start, previous_export)
     )
-    solution = solver.solve(built.problem, params, on_progress, stop)
+    solution = solver.solve(built.problem, params, on_progress, stop, on_phase)
     return SolvedMonth(built, solution, to_export(built, solution))
+
+
+def no_rota_reason(solved: SolvedMonth, time_limit: float) -> str:
+    """What to tell a lead when the time limit ran out before any rota was found:
+    the limit is never stretched unasked, so say so, with the size of the search."""
+    problem = solved.built.problem
+    assignments = solved.solution.stats.get("assignment_vars", 0)
+    return (
+        f"no rota found within the time limit of {time_limit:g} s: {assignments:,} possible "
+        f"duties for {len(problem.people)} practitioners over {len(problem.days)} days; "
+        f"nothing was stored. A longer limit (e.g. {max(60, 3 * time_limit):g} s) gives "
+        "the search time to find one."
+    )

@@ -6,6 +6,8 @@ left "running": interrupted jobs are marked failed and queued ones are run again
 
 from __future__ import annotations
 
+import math
+
 import threading
 import time
 from datetime import date
@@ -15,6 +17,7 @@ from sqlmodel import col, func, select
 import solver
 from amhp.core.settings import settings
 from amhp.core.states import ACTIVE, RunState
+from amhp.rota.month import no_rota_reason
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner, claim
 from amhp.store.audit import SYSTEM, Actor, AuditAction, record
@@ -119,8 +122,8 @@ class JobRunner(BackgroundRunner):
             sol = result.solution
             final = {
                 "elapsed": round(sol.wall_time, 2),
-                "objective": sol.objective,
-                "bound": sol.bound,
+                "objective": _finite(sol.objective),
+                "bound": _finite(sol.bound),
                 "status": sol.status,
             }
             if result.version_id is None:
@@ -128,7 +131,7 @@ class JobRunner(BackgroundRunner):
                     job_id,
                     state=RunState.FAILED,
                     progress=final,
-                    error="no rota found within the time limit",
+                    error=no_rota_reason(result, params.time_limit),
                 )
             else:
                 self._update(
@@ -144,10 +147,15 @@ class _Cancelled(Exception):
     pass
 
 
+def _finite(value: float) -> float | None:
+    """No NaN or infinity in a job's JSON (no rota yet, no bound): null instead."""
+    return value if math.isfinite(value) else None
+
+
 def _progress(p: solver.Progress) -> dict:
     return {
         "elapsed": round(p.elapsed, 2),
-        "objective": p.objective,
-        "bound": p.bound,
+        "objective": _finite(p.objective),
+        "bound": _finite(p.bound),
         "solutions": p.solutions,
     }

@@ -64,6 +64,7 @@ def generate_rota(
     store: bool = True,
     stop: threading.Event | None = None,
     actor: Actor = SYSTEM,
+    on_phase: Callable[[str], None] | None = None,
 ) -> GeneratedRota:
     """Solve one month and (by default) store the result as a draft rota version.
     A stored service's previous month carries in (rest, runs, closure caps)."""
@@ -72,7 +73,7 @@ def generate_rota(
         with transaction() as session:
             row = repository.rota_before(session, definition.service.id, month)
             before = row.export if row else None
-    solved = solve_month(definition, month, before, params, on_progress, stop)
+    solved = solve_month(definition, month, before, params, on_progress, stop, on_phase)
     version_id = None
     cancelled = stop is not None and stop.is_set()
     if store and not cancelled and solved.solution.status.found:

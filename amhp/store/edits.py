@@ -126,9 +126,7 @@ def remove_item(
 
 
 def find_item(definition: ServiceDefinition, field: str, key: str) -> BaseModel | None:
-    return next(
-        (item for item in getattr(definition, field) if item_key(field, item) == key), None
-    )
+    return next((item for item in getattr(definition, field) if item_key(field, item) == key), None)
 
 
 def _read(session: Session, service_id: str, field: str, if_match: int | None):

@@ -3,6 +3,7 @@ no 5xx for any generated request, and every response matches the schema."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import checks
 
 from tests.support.server import ROOT, start_server
@@ -71,5 +73,43 @@ def test_no_server_errors_and_schema_conformance(served):
         )
         def check(case):
             case.call_and_validate(headers=auth, checks=CHECKS)
+
+        check()
+
+
+HOSTILE = ["NaN", "Infinity", "-Infinity", "1e999999", "9" * 400, '"\\ud800"', "[" * 60 + "]" * 60]
+PLACEHOLDER = "__hostile__"
+
+
+def test_hostile_values_anywhere_in_a_generated_body_are_a_422_not_a_5xx(served):
+    """Schemathesis' generated bodies with one value replaced by something Python's
+    JSON reader accepts but nothing downstream should see: NaN, infinities, numbers
+    too large for any column, a lone surrogate, nesting past the limit."""
+    base, auth = served
+    schema = schemathesis.openapi.from_url(base + "/openapi.json")
+    with_bodies = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if op.body and any("json" in body.media_type for body in op.body)
+    ]
+    assert len(with_bodies) >= 5
+    client = httpx.Client(base_url=base, headers=auth, timeout=60)
+
+    for operation in with_bodies:
+
+        @given(case=operation.as_strategy(), hostile=st.sampled_from(HOSTILE), data=st.data())
+        @settings(
+            max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
+        def check(case, hostile, data):
+            body = case.body if isinstance(case.body, dict) and case.body else {"x": 1}
+            key = data.draw(st.sampled_from(sorted(body)))
+            raw = json.dumps({**body, key: PLACEHOLDER}).replace(f'"{PLACEHOLDER}"', hostile)
+            path = case.formatted_path
+            response = client.request(
+                case.method, path, content=raw, headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code == 422, (case.method, path, hostile, response.text)
+            assert response.json()["detail"][0]["loc"][:2] == ["body", key]
 
         check()

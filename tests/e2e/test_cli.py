@@ -120,3 +120,45 @@ def test_bad_month_and_unknown_service_fail_cleanly(db):
     missing = amhp("solve", "nowhere", "--month", "2026-11", db=db)
     assert missing.returncode == 1 and "no service 'nowhere'" in missing.stderr
     assert "Traceback" not in bad.stderr + missing.stderr
+
+
+def test_a_failed_solve_of_a_file_stores_nothing(tmp_path):
+    """The month, the file and the problem built from it are checked before the
+    service is imported: each failure exits 2 and the database stays empty."""
+    db = tmp_path / "none.db"
+    text = FIXTURE.read_text(encoding="utf-8")
+    cases = {
+        "month": (FIXTURE, "2026-13", "--month"),
+        "file": (tmp_path / "nan.yaml", "2026-11", "fte"),
+        "fixed cell": (tmp_path / "fixed.yaml", "2026-11", "fixed[0]"),
+    }
+    (tmp_path / "nan.yaml").write_text(text.replace("fte: 0.8", "fte: .nan", 1), encoding="utf-8")
+    person = text.split("practitioners:", 1)[1].split("id:", 1)[1].split(",", 1)[0].strip()
+    (tmp_path / "fixed.yaml").write_text(
+        text + f"fixed:\n  - {{person: {person}, date: 2026-11-01, shift: NOPE}}\n",
+        encoding="utf-8",
+    )
+    for name, (path, month, words) in cases.items():
+        done = run_cli(*solve_args(path, month, time_limit=5), db=f"sqlite:///{db}")
+        assert done.returncode == 2, (name, done.stderr)
+        assert words in done.stderr and "Traceback" not in done.stderr, name
+    if db.exists():
+        engine = create_engine(f"sqlite:///{db}")
+        with Session(engine) as session:
+            assert session.exec(select(PractitionerRow)).first() is None
+
+
+def test_no_rota_within_the_limit_says_so_and_stores_nothing(tmp_path):
+    """A limit far too short for a 500-person month: exit 1 with the size of the
+    search and what to do, not a silently longer run and not an empty grid."""
+    service = tmp_path / "big.yaml"
+    made = run_cli("generate", "--people", "500", "--seed", "1", "--out", str(service))
+    assert made.returncode == 0, made.stderr
+    db = f"sqlite:///{tmp_path / 'big.db'}"
+    done = run_cli(*solve_args(service, "2026-11", time_limit=0.1), db=db)
+    assert done.returncode == 1, done.stderr
+    assert "no rota found within the time limit of 0.1 s" in done.stderr
+    assert "500 practitioners" in done.stderr and "nothing was stored" in done.stderr
+    engine = create_engine(db)
+    with Session(engine) as session:
+        assert session.exec(select(RotaVersion)).first() is None
