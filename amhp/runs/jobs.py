@@ -7,7 +7,6 @@ left "running": interrupted jobs are marked failed and queued ones are run again
 from __future__ import annotations
 
 import math
-
 import threading
 import time
 from datetime import date
