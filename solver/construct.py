@@ -103,7 +103,10 @@ def construct(
     rota: dict[tuple[int, int], int] = {}
     deadline = time.monotonic() + time_limit
     for g, group in enumerate(groups):
-        share = max((deadline - time.monotonic()) / (len(groups) - g), 0.05)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None  # out of time: no half-built rota
+        share = max(left / (len(groups) - g), min(0.05, left))
         found = solve_group(group_problem(problem, group, placed), share, GROUP_WORKERS)
         if found is None:
             return None

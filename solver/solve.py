@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import nan
 
 from ortools.sat.python import cp_model
 
@@ -88,14 +89,27 @@ class _Budget:
             self.work_left = max(0.0, self.work_left - solver.response_proto.deterministic_time)
 
 
-def build_model(problem: Problem) -> ModelContext:
+class OutOfTime(Exception):
+    """The deadline passed while the model was still being built."""
+
+
+def build_model(problem: Problem, deadline: float | None = None) -> ModelContext:
+    """The whole model; past ``deadline`` (checked between rules) :class:`OutOfTime`."""
+
+    def check() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime
+
     ctx = ModelContext(problem, excluders=HARD_RULES)
     for hard in HARD_RULES:
+        check()
         if hard.applies(problem):
             hard.post(ctx)
     for soft in SOFT_RULES:
+        check()
         if soft.weight(problem) > 0:  # a rule weighted 0 is off: no variables at all
             soft.post(ctx)
+    check()
     ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
     return ctx
 
@@ -132,7 +146,11 @@ def solve(
     ``MAIN_PHASE``."""
     params = params or SolveParams()
     started = time.monotonic()
-    ctx = build_model(problem)
+    try:
+        ctx = build_model(problem, started + params.time_limit)
+    except OutOfTime:
+        wall = time.monotonic() - started
+        return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats={"model_built": False})
     solver = _new_solver(params)
     reporter = _Reporter(on_progress, started) if on_progress else None
     budget = _Budget(params, started)
@@ -179,6 +197,7 @@ def solve(
         "constraints": len(ctx.model.proto.constraints),
         "assignment_vars": len(ctx.x),
         "shadow_vars": len(ctx.y),
+        "model_built": True,
     }
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Only contradictory hard input (fixed cells) or a time limit too short for
@@ -250,6 +269,8 @@ def _hint_constructed(
     """Hint the constructed rota; returns it per assignment variable (proto
     index), or ``None`` when there is none and the whole model must find one."""
     seconds = min(params.time_limit * CONSTRUCT_SHARE, budget.left())
+    if seconds <= 0:
+        return None
     deadline = budget.deadline
     rota = construct(ctx.problem, seconds, lambda p, t, w: _solve_group(p, t, w, deadline))
     if rota is None:
@@ -307,16 +328,19 @@ def _lexicographic(
     them, a repair's changes are what every subscribed calendar sees."""
     codes: list[int] = []
     rota = None
+    changed = False  # the model's objective replaced by a phase's
     for name, share in LEXICOGRAPHIC:
-        level = sum(t.weight * t.expr for t in ctx.terms if t.rule == name)
-        if isinstance(level, int):
+        terms = [t for t in ctx.terms if t.rule == name]
+        if not terms:
             codes.append(cp_model.OPTIMAL)  # no such terms: nothing to do first
             continue
         announce(name)
         if stopped() or not budget.limit(solver, share):
             codes.append(cp_model.UNKNOWN)  # not run: nothing proven
             break
+        level = sum(t.weight * t.expr for t in terms)
         ctx.model.minimize(level)
+        changed = True
         # The proof needs the full portfolio (core and LP workers): with 2 workers the
         # bound of an understaffed month may not move for seconds; with 8 it is proven
         # in well under a second. The phase is short, so the extra threads cost little.
@@ -331,7 +355,8 @@ def _lexicographic(
         codes.append(code)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break  # no rota in this phase: the full objective searches on its own
-    ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
+    if changed:  # back to the whole objective, for the main search or reading back
+        ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
     return codes, rota
 
 

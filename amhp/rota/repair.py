@@ -7,6 +7,7 @@ says which version it repairs and lists every duty added or removed."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -15,7 +16,7 @@ import solver
 from amhp.rota.build import BuiltProblem, build_problem
 from amhp.rota.carry_in import prior_duties
 from amhp.rota.export import to_export
-from amhp.rota.month import SolvedMonth
+from amhp.rota.month import SolvedMonth, within_limit
 from amhp.rota.reader import RotaExport, read_export
 from amhp.service.calendar import Period
 from amhp.service.model import ServiceDefinition
@@ -102,6 +103,7 @@ def repair_month(
     on_progress: Callable[[solver.Progress], None] | None = None,
     stop: threading.Event | None = None,
 ) -> SolvedMonth:
+    started = time.monotonic()
     period = Period.month(month)
     base = read_export(base_export)
     built = build_problem(
@@ -111,7 +113,7 @@ def repair_month(
     frozen = freeze_day(built.problem, reference, today, freeze_before)
     problem = replace(built.problem, reference=reference, freeze_before=frozen)
     built = BuiltProblem(built.service, built.period, problem)
-    solution = solver.solve(problem, params, on_progress, stop)
+    solution = solver.solve(problem, within_limit(params, started), on_progress, stop)
     export = to_export(built, solution)
     changes = changes_between(base, read_export(export))
     export.update(
