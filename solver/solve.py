@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 
 from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
+from solver.deadline import DeadlineModel, OutOfTime
 from solver.explain import gap_reasons
 from solver.problem import Problem
 from solver.rules.hard import HARD_RULES
@@ -89,28 +90,22 @@ class _Budget:
             self.work_left = max(0.0, self.work_left - solver.response_proto.deterministic_time)
 
 
-class OutOfTime(Exception):
-    """The deadline passed while the model was still being built."""
-
-
 def build_model(problem: Problem, deadline: float | None = None) -> ModelContext:
-    """The whole model; past ``deadline`` (checked between rules) :class:`OutOfTime`."""
-
-    def check() -> None:
-        if deadline is not None and time.monotonic() > deadline:
-            raise OutOfTime
-
-    ctx = ModelContext(problem, excluders=HARD_RULES)
+    """The whole model; :class:`OutOfTime` once past ``deadline`` (checked as it
+    grows, solver.deadline)."""
+    model = DeadlineModel(deadline)
+    ctx = ModelContext(problem, excluders=HARD_RULES, model=model)
     for hard in HARD_RULES:
-        check()
+        model.check()
         if hard.applies(problem):
             hard.post(ctx)
     for soft in SOFT_RULES:
-        check()
+        model.check()
         if soft.weight(problem) > 0:  # a rule weighted 0 is off: no variables at all
             soft.post(ctx)
-    check()
+    model.check()
     ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
+    model.deadline = None  # built: what the search adds later is not cut short
     return ctx
 
 
