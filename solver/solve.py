@@ -21,8 +21,8 @@ from solver.rules.soft import SOFT_RULES, CoverMinimum, RotaChanges
 from solver.solution import Gap, Penalty, Progress, Solution, SolveStatus
 
 # Seconds a final step that only reads a rota back (every duty held) may take past
-# the time limit: propagation, no search. The time limit plus this is the stated
-# most a solve takes, model building included (benchmarks/time_limits.py).
+# the time limit: propagation, no search. What a solve takes past its limit is
+# measured in benchmarks/time_limits.py (figures in benchmarks/RESULTS.md).
 SETTLE_MARGIN = 2.0
 # Share of the time limit the cover-first phase may use (it usually proves its
 # optimum in a second or two and hands the rest on).

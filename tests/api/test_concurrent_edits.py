@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.entries import entries
 from tests.support.paths import DATA
 from tests.support.server import running_server
 
@@ -56,8 +57,8 @@ def test_concurrent_adds_by_the_lead_and_an_amhp_all_survive(site):
         codes = list(pool.map(post, posts))
     assert codes.count(201) == len(posts), codes
     with httpx.Client(base_url=site, timeout=30, headers=lead) as client:
-        stored_leave = client.get("/services/mini/leave").json()
-        stored_requests = client.get("/services/mini/requests").json()
+        stored_leave = entries(client.get("/services/mini/leave"))
+        stored_requests = entries(client.get("/services/mini/requests"))
     assert all(item in stored_leave for item in leave)
     assert all({**w, "shift": None, "weight": 50} in stored_requests for w in wishes)
 
@@ -85,5 +86,5 @@ def test_two_writes_on_the_same_etag_one_lands_one_is_refused(site):
         codes = sorted(pool.map(post, items))
     assert codes == [201, 409]
     with httpx.Client(base_url=site, timeout=30, headers=lead) as client:
-        stored = client.get("/services/mini/leave").json()
+        stored = entries(client.get("/services/mini/leave"))
     assert sum(item in stored for item in items) == 1

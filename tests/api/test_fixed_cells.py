@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.entries import entries
 from tests.support.paths import DATA
 from tests.support.server import running_server
 
@@ -79,7 +80,7 @@ def test_a_possible_cell_is_stored(site):
     with api_client(site) as client:
         r = client.post("/services/mini/fixed-cells", json=POSSIBLE)
         assert r.status_code == 201, r.text
-        assert client.get("/services/mini/fixed-cells").json() == [POSSIBLE]
+        assert entries(client.get("/services/mini/fixed-cells")) == [POSSIBLE]
 
 
 def test_a_callout_is_reported_on_its_page_and_reaches_the_service(site):
@@ -88,7 +89,7 @@ def test_a_callout_is_reported_on_its_page_and_reaches_the_service(site):
         form = {"person": "a1", "date": "2026-11-05"}
         r = page.post("/app/services/mini/callouts", data=form)
         assert r.status_code == 303, r.text
-        assert api.get("/services/mini/callouts").json() == [form]
+        assert entries(api.get("/services/mini/callouts")) == [form]
         bad = page.post("/app/services/mini/callouts", data={"person": "zz", "date": "2026-11-05"})
         assert bad.status_code == 422 and "unknown practitioner" in bad.text
 

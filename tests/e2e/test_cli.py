@@ -130,14 +130,15 @@ def test_a_failed_solve_of_a_file_stores_nothing(tmp_path):
     cases = {
         "month": (FIXTURE, "2026-13", "--month"),
         "file": (tmp_path / "nan.yaml", "2026-11", "fte"),
-        "fixed cell": (tmp_path / "fixed.yaml", "2026-11", "fixed[0]"),
+        "fixed cell": (tmp_path / "fixed.yaml", "2026-11", "fixed[1]: ap01 on HUB 2026-11-10"),
     }
     (tmp_path / "nan.yaml").write_text(text.replace("fte: 0.8", "fte: .nan", 1), encoding="utf-8")
-    person = text.split("practitioners:", 1)[1].split("id:", 1)[1].split(",", 1)[0].strip()
-    (tmp_path / "fixed.yaml").write_text(
-        text + f"fixed:\n  - {{person: {person}, date: 2026-11-01, shift: NOPE}}\n",
-        encoding="utf-8",
-    )
+    # ap01 is on annual leave 9-13 November: fixing them to the hub then is valid
+    # YAML and a valid service, but no month can be built with it.
+    cell = "  - {person: lp01, date: 2026-11-02, shift: HUB}\n"
+    assert cell in text
+    on_leave = "  - {person: ap01, date: 2026-11-10, shift: HUB}\n"
+    (tmp_path / "fixed.yaml").write_text(text.replace(cell, cell + on_leave), encoding="utf-8")
     for name, (path, month, words) in cases.items():
         done = run_cli(*solve_args(path, month, time_limit=5), db=f"sqlite:///{db}")
         assert done.returncode == 2, (name, done.stderr)
