@@ -11,7 +11,7 @@ import sys
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
@@ -77,6 +77,19 @@ def test_no_server_errors_and_schema_conformance(served):
         check()
 
 
+def _plain(value) -> bool:
+    """No number beyond 2^53 anywhere (schemathesis may generate such itself)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= 2**53
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    return True
+
+
 HOSTILE = ["NaN", "Infinity", "-Infinity", "1e999999", "9" * 400, '"\\ud800"', "[" * 60 + "]" * 60]
 PLACEHOLDER = "__hostile__"
 
@@ -103,6 +116,7 @@ def test_hostile_values_anywhere_in_a_generated_body_are_a_422_not_a_5xx(served)
         )
         def check(case, hostile, data):
             body = case.body if isinstance(case.body, dict) and case.body else {"x": 1}
+            assume(_plain(body))  # only the value put in below is hostile
             key = data.draw(st.sampled_from(sorted(body)))
             raw = json.dumps({**body, key: PLACEHOLDER}).replace(f'"{PLACEHOLDER}"', hostile)
             path = case.formatted_path
