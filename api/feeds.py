@@ -1,24 +1,27 @@
 """Calendar feeds over HTTP: token links (calendar clients cannot log in),
-conditional requests answered with 304, a strong ETag over the exact bytes."""
+conditional requests answered with 304, strong ETags over the exact bytes, HEAD,
+and gzip for clients that ask. The bytes come from the feed cache
+(``amhp.publish.feeds.served_feed``): a 200 is a lookup and a write, a 304 a
+header comparison."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from amhp.publish import tokens as feed_tokens
-from amhp.publish.feeds import render_feed
+from amhp.publish.feeds import ServedFeed, served_feed
 from amhp.store.db import transaction
 
 router = APIRouter(tags=["feeds"])
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-@router.get(
+@router.api_route(
     "/feeds/{token}.ics",
+    methods=["GET", "HEAD"],
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}, 304: {}, 404: {}},
     summary="A calendar feed (person, service or shift type) behind its token",
@@ -28,23 +31,46 @@ def calendar_feed(token: str, request: Request) -> Response:
         feed = feed_tokens.resolve(session, token)
         if feed is None:
             raise HTTPException(404, "no such feed (the link may have been revoked)")
-        rendered = render_feed(session, feed, date.today())
-    etag = '"' + hashlib.sha256(rendered.body).hexdigest() + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=900"}
-    if rendered.last_modified:
-        headers["Last-Modified"] = format_datetime(rendered.last_modified, usegmt=True)
-    if _not_modified(request, etag, rendered.last_modified):
+        served = served_feed(session, feed, date.today())
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
+    etag = served.etag_gzip if gzipped else served.etag
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=900", "Vary": "Accept-Encoding"}
+    if served.last_modified:
+        headers["Last-Modified"] = format_datetime(served.last_modified, usegmt=True)
+    if _not_modified(request, served):
         return Response(status_code=304, headers=headers)
-    return Response(rendered.body, media_type=CONTENT_TYPE, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    body = served.gzipped if gzipped else served.body
+    return Response(body, media_type=CONTENT_TYPE, headers=headers)
 
 
-def _not_modified(request: Request, etag: str, last_modified) -> bool:
-    """If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2)."""
+def accepts_gzip(header: str) -> bool:
+    """``gzip`` listed without ``q=0`` (RFC 9110 12.5.3)."""
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "x-gzip"):
+            q = params.strip().removeprefix("q=")
+            return not params or _quality(q) > 0
+    return False
+
+
+def _quality(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 1.0
+
+
+def _not_modified(request: Request, served: ServedFeed) -> bool:
+    """If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); either
+    encoding's tag names the same content."""
     inm = request.headers.get("if-none-match")
     if inm is not None:
-        tags = [t.strip() for t in inm.split(",")]
-        return "*" in tags or etag in tags or f"W/{etag}" in tags
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or bool(tags & {served.etag, served.etag_gzip})
     ims = request.headers.get("if-modified-since")
+    last_modified = served.last_modified
     if ims and last_modified:
         try:
             since = parsedate_to_datetime(ims)

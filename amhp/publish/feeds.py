@@ -11,6 +11,8 @@ published or the month turns.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -229,6 +231,81 @@ def _to_event(c: _Content, sequence: int, when: datetime) -> FeedEvent:
 class Feed:
     body: bytes
     last_modified: datetime | None
+
+
+@dataclass(frozen=True)
+class ServedFeed:
+    """A feed's bytes as served, each encoding with its own strong ETag."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
+    etag_gzip: str
+    last_modified: datetime | None
+
+    @classmethod
+    def of(cls, feed: Feed) -> ServedFeed:
+        digest = hashlib.sha256(feed.body).hexdigest()
+        return cls(
+            feed.body,
+            gzip.compress(feed.body, compresslevel=6, mtime=0),
+            f'"{digest}"',
+            f'"{digest}-gzip"',
+            feed.last_modified,
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped)
+
+
+# Rendered feeds, keyed by everything their bytes depend on: the feed, the window's
+# months, the published versions in it (id and publication time) and the service's
+# revision (names, mailbox). Checking the key reads a few small columns, never an
+# export; a new publication or edit makes a new key, and old ones age out.
+_FEEDS: OrderedDict[tuple, ServedFeed] = OrderedDict()
+_FEEDS_LOCK = threading.Lock()
+MAX_CACHED_FEED_BYTES = 64 * 1024 * 1024
+
+
+def served_feed(session: Session, feed: FeedToken, today: date) -> ServedFeed:
+    key = _feed_key(session, feed, today)
+    with _FEEDS_LOCK:
+        hit = _FEEDS.get(key)
+        if hit is not None:
+            _FEEDS.move_to_end(key)
+            return hit
+    served = ServedFeed.of(render_feed(session, feed, today))
+    with _FEEDS_LOCK:
+        _FEEDS[key] = served
+        total = sum(f.size for f in _FEEDS.values())
+        while total > MAX_CACHED_FEED_BYTES and len(_FEEDS) > 1:
+            _old, dropped = _FEEDS.popitem(last=False)
+            total -= dropped.size
+    return served
+
+
+def _feed_key(session: Session, feed: FeedToken, today: date) -> tuple:
+    months = window_months(today)
+    versions = session.exec(
+        select(RotaVersion.id, RotaVersion.published_at)
+        .where(RotaVersion.service_id == feed.service_id)
+        .where(col(RotaVersion.month).in_(months))
+        .where(col(RotaVersion.published_at).is_not(None))
+        .order_by(RotaVersion.id)
+    ).all()
+    revision = session.exec(
+        select(ServiceRow.revision).where(ServiceRow.id == feed.service_id)
+    ).first()
+    return (
+        database_url(),
+        feed.service_id,
+        feed.kind,
+        feed.subject,
+        tuple(months),
+        tuple((vid, str(at)) for vid, at in versions),
+        revision,
+    )
 
 
 def render_feed(session: Session, feed: FeedToken, today: date) -> Feed:

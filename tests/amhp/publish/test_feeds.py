@@ -3,6 +3,7 @@ independent parsers, across publications of new versions."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import urllib.error
@@ -114,6 +115,26 @@ def test_conditional_requests(site, warwickshire):
     assert fetch(url, {"If-None-Match": '"something-else"'})[0] == 200
     assert fetch(url, {"If-Modified-Since": headers["last-modified"]})[0] == 304
     assert fetch(url, {"If-Modified-Since": "Thu, 01 Jan 2015 00:00:00 GMT"})[0] == 200
+
+
+def test_head_and_gzip_serve_the_same_feed_from_the_cache(site, warwickshire):
+    _doc, feeds = warwickshire
+    url = site.base + feeds["service", "warwickshire"]
+    _status, headers, body = fetch(url)
+    assert "content-encoding" not in {k.lower() for k in headers}
+    head = urllib.request.Request(url, method="HEAD")
+    with urllib.request.urlopen(head, timeout=30) as r:
+        assert r.status == 200 and r.read() == b""
+        assert int(r.headers["Content-Length"]) == len(body)
+        assert r.headers["ETag"] == headers["etag"]
+    status, zipped_headers, zipped = fetch(url, {"Accept-Encoding": "gzip"})
+    assert status == 200 and zipped_headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped) == body and len(zipped) < len(body) / 3
+    assert zipped_headers["vary"] == "Accept-Encoding"
+    assert zipped_headers["etag"] != headers["etag"]  # one strong tag per encoding
+    assert fetch(url, {"Accept-Encoding": "gzip;q=0"})[2] == body
+    revalidate = {"Accept-Encoding": "gzip", "If-None-Match": zipped_headers["etag"]}
+    assert fetch(url, revalidate)[0] == 304
 
 
 def test_revoked_link_gives_404_and_reissue_works(site, warwickshire):
