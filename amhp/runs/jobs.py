@@ -18,7 +18,7 @@ from amhp.core.settings import settings
 from amhp.core.states import ACTIVE, RunState
 from amhp.rota.month import no_rota_reason
 from amhp.runs import operations
-from amhp.runs.state import BackgroundRunner, claim
+from amhp.runs.state import BackgroundRunner
 from amhp.store.audit import SYSTEM, Actor, AuditAction, record
 from amhp.store.db import transaction
 from amhp.store.tables import Job, RepairRequest
@@ -86,10 +86,8 @@ class JobRunner(BackgroundRunner):
         self.start(job.id)
         return job
 
-    def _run(self, job_id: int, stop: threading.Event) -> None:
-        job = claim(Job, job_id)
-        if job is None:
-            return  # cancelled while it waited
+    def _run(self, job: Job, stop: threading.Event) -> None:
+        job_id = job.id
         service_id, month, limit = job.service_id, job.month, job.time_limit
         last = [0.0]
 

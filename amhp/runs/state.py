@@ -8,7 +8,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlmodel import col, select
+from sqlalchemy import update
+from sqlmodel import col, func, select
 
 from amhp.core.states import ACTIVE, FINISHED, RunState
 from amhp.store.db import transaction
@@ -17,16 +18,54 @@ from amhp.store.tables import utcnow
 
 def claim(table, row_id: int):
     """Mark a queued row running and return it; None when it is no longer queued
-    (cancelled while it waited)."""
+    (cancelled while it waited, or claimed by another worker): one conditional
+    UPDATE, so two workers can never both run a row."""
+    values: dict = {"state": RunState.RUNNING}
+    if hasattr(table, "started_at"):
+        values["started_at"] = utcnow()
     with transaction() as session:
-        row = session.get(table, row_id)
-        if row is None or row.state != RunState.QUEUED:
+        done = session.execute(
+            update(table)
+            .where(col(table.id) == row_id, col(table.state) == RunState.QUEUED)
+            .values(**values)
+        )
+        if done.rowcount != 1:
             return None
-        row.state = RunState.RUNNING
-        if hasattr(row, "started_at"):
-            row.started_at = utcnow()
-        session.add(row)
-    return row
+        return session.get(table, row_id)
+
+
+def next_fair(table) -> int | None:
+    """The queued row to run next: of the services waiting, the one with fewest
+    runs going, then the one served longest ago (its latest started row is the
+    oldest), then the oldest row. So one service's long queue never holds another
+    service's job back for more than the run in progress."""
+    with transaction() as session:
+        queued = session.exec(
+            select(table.id, table.service_id)
+            .where(col(table.state) == RunState.QUEUED)
+            .order_by(col(table.id))
+        ).all()
+        if not queued:
+            return None
+        services = {service for _id, service in queued}
+        running = dict(
+            session.exec(
+                select(table.service_id, func.count())
+                .where(col(table.state) == RunState.RUNNING)
+                .where(col(table.service_id).in_(services))
+                .group_by(table.service_id)
+            ).all()
+        )
+        latest = dict(
+            session.exec(
+                select(table.service_id, func.max(table.id))
+                .where(col(table.state) != RunState.QUEUED)
+                .where(col(table.service_id).in_(services))
+                .group_by(table.service_id)
+            ).all()
+        )
+    row_id, _service = min(queued, key=lambda r: (running.get(r[1], 0), latest.get(r[1], 0), r[0]))
+    return row_id
 
 
 def cancel_row(table, row_id: int) -> bool:
@@ -81,11 +120,19 @@ class StoppablePool:
         self._stops: dict[int, threading.Event] = {}
         self._lock = threading.Lock()
 
-    def start(self, run_id: int, work: Callable[[int, threading.Event], None]) -> None:
+    def submit(self, work: Callable[[], None]) -> None:
+        """One turn of a worker: ``work`` picks what to run and registers it."""
+        self._pool.submit(work)
+
+    def register(self, run_id: int) -> threading.Event:
         stop = threading.Event()
         with self._lock:
             self._stops[run_id] = stop
-        self._pool.submit(self._run, run_id, stop, work)
+        return stop
+
+    def release(self, run_id: int) -> None:
+        with self._lock:
+            self._stops.pop(run_id, None)
 
     def stop(self, run_id: int) -> bool:
         """Set the run's event; False when it is not queued or running here."""
@@ -102,12 +149,8 @@ class StoppablePool:
                 stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _run(self, run_id: int, stop: threading.Event, work) -> None:
-        try:
-            work(run_id, stop)
-        finally:
-            with self._lock:
-                self._stops.pop(run_id, None)
+
+TURN_TRIES = 20  # another worker may claim the chosen row first: choose again
 
 
 class BackgroundRunner:
@@ -127,7 +170,23 @@ class BackgroundRunner:
             self.start(run_id)
 
     def start(self, run_id: int) -> None:
-        self._pool.start(run_id, self._run)
+        """A worker's turn for ``run_id``'s arrival: it runs whichever queued row
+        is fairest next (``next_fair``), not necessarily this one."""
+        self._pool.submit(self._turn)
+
+    def _turn(self) -> None:
+        for _attempt in range(TURN_TRIES):
+            run_id = next_fair(self.table)
+            if run_id is None:
+                return  # every queued row was taken by earlier turns or cancelled
+            stop = self._pool.register(run_id)
+            try:
+                row = claim(self.table, run_id)
+                if row is not None:
+                    self._run(row, stop)
+                    return
+            finally:
+                self._pool.release(run_id)
 
     def cancel(self, run_id: int) -> bool:
         """Ask a queued or running row to stop; False when it has already ended."""

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from amhp.core.states import RunState
 from amhp.runs import operations
-from amhp.runs.state import BackgroundRunner, claim
+from amhp.runs.state import BackgroundRunner
 from amhp.store.tables import WhatIfRun
 from amhp.whatif.horizon import Stopped, run_whatif
 from amhp.whatif.scenarios import parse_scenarios
@@ -34,18 +34,17 @@ class WhatIfRunner(BackgroundRunner):
     def __init__(self) -> None:
         super().__init__(1)
 
-    def _run(self, run_id: int, stop: threading.Event) -> None:
+    def _run(self, run: WhatIfRun, stop: threading.Event) -> None:
+        run_id = run.id
         try:
-            self._execute(run_id, stop)
+            self._execute(run, stop)
         except Stopped:
             self._update(run_id, state=RunState.CANCELLED)
         except Exception as exc:  # reported on the run, never lost
             self._update(run_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
 
-    def _execute(self, run_id: int, stop: threading.Event) -> None:
-        run = claim(WhatIfRun, run_id)
-        if run is None:
-            return  # cancelled while it waited
+    def _execute(self, run: WhatIfRun, stop: threading.Event) -> None:
+        run_id = run.id
         service_id, name, text = run.service_id, run.name, run.spec
         if stop.is_set():
             raise Stopped
