@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from amhp.core.settings import concurrent_requests, settings
+from api.asgi import send_response
 
 FREE = ("/health", "/static/", "/docs-assets/")  # no database work
 
@@ -39,15 +40,4 @@ class AdmissionMiddleware:
 
 async def _busy(send) -> None:
     body = b"The server is busy; try again in a moment."
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", b"2"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_response(send, 503, body, b"text/plain; charset=utf-8", [(b"retry-after", b"2")])

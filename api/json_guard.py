@@ -3,12 +3,15 @@
 length, recurses on deep nesting and keeps lone surrogates (``"\\ud800"``), each of
 which would later fail far from the request (a database write, a solve, a page)
 as a 500. Here each is a 422 naming where in the body it is, in FastAPI's error
-shape, and nothing behind this runs."""
+shape, and nothing behind this runs. The cost: a JSON body (at most 4 MiB, the
+security middleware's limit) is parsed here and again by FastAPI."""
 
 from __future__ import annotations
 
 import json
 import math
+
+from api.asgi import send_response
 
 MAX_DEPTH = 32
 MAX_INT = 2**53  # beyond what any field means, and what a database column holds
@@ -153,15 +156,4 @@ def _replay(messages: list, then=None):
 
 async def _unprocessable(send, exc: BadJson) -> None:
     detail = {"detail": [{"type": exc.kind, "loc": exc.loc, "msg": str(exc), "input": None}]}
-    body = json.dumps(detail).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_response(send, 422, json.dumps(detail).encode(), b"application/json")

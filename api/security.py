@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from starlette.exceptions import HTTPException
 
 from amhp.core.settings import settings
+from api.asgi import send_response
 from api.pages.common import COOKIE
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -107,16 +108,4 @@ def _bounded(receive, send):
 
 
 async def _refuse(send, status: int, text: str) -> None:
-    body = text.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                *HEADERS,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_response(send, status, text.encode(), b"text/plain; charset=utf-8", HEADERS)

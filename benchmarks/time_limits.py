@@ -33,6 +33,7 @@ def measure(people: int, limit: float, seed: int = 1) -> dict:
         "people": people,
         "limit": limit,
         "wall": wall,
+        "solver": sol.wall_time,  # the rest of wall: building the problem, the export
         "over": wall - limit,
         "status": str(sol.status),
         "gaps": sum(g.missing for g in sol.gaps),
@@ -49,13 +50,16 @@ def main() -> None:
         f"ortools {ortools.__version__}, {platform.python_implementation()} "
         f"{platform.python_version()}, {os.cpu_count()} cores"
     )
-    print("| people | assignment vars | limit s | wall s | past the limit s | status | gaps |")
-    print("|---:|---:|---:|---:|---:|---|---:|")
+    print(
+        "| people | assignment vars | limit s | wall s | of which solver s "
+        "| past the limit s | status | gaps |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---|---:|")
     for n in (int(x) for x in args.people.split(",")):
         r = measure(n, args.time_limit)
         print(
             f"| {r['people']} | {r['assignment_vars']} | {r['limit']:.0f} | {r['wall']:.1f} "
-            f"| {r['over']:+.1f} | {r['status']} | {r['gaps']} |",
+            f"| {r['solver']:.1f} | {r['over']:+.1f} | {r['status']} | {r['gaps']} |",
             flush=True,
         )
 

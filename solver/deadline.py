@@ -9,7 +9,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-CHECK_EVERY = 2048  # additions between looks at the clock (a look costs ~50 ns)
+CHECK_EVERY = 2048  # additions between looks at the clock (a power of two)
 
 
 class OutOfTime(Exception):
@@ -26,19 +26,16 @@ class DeadlineModel(cp_model.CpModel):
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise OutOfTime
 
-    def _tick(self) -> None:
-        self._count += 1
-        if self._count % CHECK_EVERY == 0:
-            self.check()
-
+    # Inlined rather than a shared helper: these run hundreds of thousands of
+    # times while a large month is built (measured in the closing note's figures).
     def add(self, ct):
-        self._tick()
+        self._count += 1
+        if not self._count & (CHECK_EVERY - 1):
+            self.check()
         return super().add(ct)
 
     def new_bool_var(self, name: str):
-        self._tick()
+        self._count += 1
+        if not self._count & (CHECK_EVERY - 1):
+            self.check()
         return super().new_bool_var(name)
-
-    def new_int_var(self, lb, ub, name: str):
-        self._tick()
-        return super().new_int_var(lb, ub, name)

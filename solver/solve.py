@@ -90,22 +90,42 @@ class _Budget:
             self.work_left = max(0.0, self.work_left - solver.response_proto.deterministic_time)
 
 
-def build_model(problem: Problem, deadline: float | None = None) -> ModelContext:
+def build_model(
+    problem: Problem,
+    deadline: float | None = None,
+    on_step: Callable[[str, float], None] | None = None,
+) -> ModelContext:
     """The whole model; :class:`OutOfTime` once past ``deadline`` (checked as it
-    grows, solver.deadline)."""
-    model = DeadlineModel(deadline)
+    grows, solver.deadline). ``on_step`` hears each step's name and seconds (the
+    context, each rule that applies, the objective): benchmarks/model_build.py."""
+    # Without a deadline (a construction group, a cover check) a plain model: no
+    # look at the clock on every addition.
+    model = DeadlineModel(deadline) if deadline is not None else cp_model.CpModel()
+    clock = time.monotonic()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime
+        if on_step is not None:
+            now = time.monotonic()
+            on_step(name, now - clock)
+            clock = now
+
     ctx = ModelContext(problem, excluders=HARD_RULES, model=model)
+    step("context")
     for hard in HARD_RULES:
-        model.check()
         if hard.applies(problem):
             hard.post(ctx)
+            step(hard.name)
     for soft in SOFT_RULES:
-        model.check()
         if soft.weight(problem) > 0:  # a rule weighted 0 is off: no variables at all
             soft.post(ctx)
-    model.check()
+            step(soft.name)
     ctx.model.minimize(sum(t.weight * t.expr for t in ctx.terms))
-    model.deadline = None  # built: what the search adds later is not cut short
+    step("objective")
+    if isinstance(model, DeadlineModel):
+        model.deadline = None  # built: what the search adds later is not cut short
     return ctx
 
 

@@ -153,15 +153,18 @@ def events_for(doc: RotaExport, kind: str, subject: str) -> list[_Content]:
     return slot_events(doc, subject if kind == "shift" else None)
 
 
-def published_versions(session: Session, service_id: str, months: list[str]) -> list[RotaVersion]:
-    stmt = (
-        select(RotaVersion)
-        .where(RotaVersion.service_id == service_id)
+def _published_in(stmt, service_id: str, months: list[str]):
+    """``stmt`` narrowed to the service's published versions of these months."""
+    return (
+        stmt.where(RotaVersion.service_id == service_id)
         .where(col(RotaVersion.month).in_(months))
         .where(col(RotaVersion.published_at).is_not(None))
-        .order_by(RotaVersion.published_at, RotaVersion.id)
     )
-    return list(session.exec(stmt))
+
+
+def published_versions(session: Session, service_id: str, months: list[str]) -> list[RotaVersion]:
+    stmt = _published_in(select(RotaVersion), service_id, months)
+    return list(session.exec(stmt.order_by(RotaVersion.published_at, RotaVersion.id)))
 
 
 def feed_events(versions: list[RotaVersion], kind: str, subject: str) -> list[FeedEvent]:
@@ -264,6 +267,7 @@ class ServedFeed:
 # revision (names, mailbox). Checking the key reads a few small columns, never an
 # export; a new publication or edit makes a new key, and old ones age out.
 _FEEDS: OrderedDict[tuple, ServedFeed] = OrderedDict()
+_FEEDS_BYTES = [0]  # their total size, kept as they come and go
 _FEEDS_LOCK = threading.Lock()
 MAX_CACHED_FEED_BYTES = 64 * 1024 * 1024
 
@@ -277,23 +281,19 @@ def served_feed(session: Session, feed: FeedToken, today: date) -> ServedFeed:
             return hit
     served = ServedFeed.of(render_feed(session, feed, today))
     with _FEEDS_LOCK:
-        _FEEDS[key] = served
-        total = sum(f.size for f in _FEEDS.values())
-        while total > MAX_CACHED_FEED_BYTES and len(_FEEDS) > 1:
+        if key not in _FEEDS:  # another request may have rendered it meanwhile
+            _FEEDS[key] = served
+            _FEEDS_BYTES[0] += served.size
+        while _FEEDS_BYTES[0] > MAX_CACHED_FEED_BYTES and len(_FEEDS) > 1:
             _old, dropped = _FEEDS.popitem(last=False)
-            total -= dropped.size
+            _FEEDS_BYTES[0] -= dropped.size
     return served
 
 
 def _feed_key(session: Session, feed: FeedToken, today: date) -> tuple:
     months = window_months(today)
-    versions = session.exec(
-        select(RotaVersion.id, RotaVersion.published_at)
-        .where(RotaVersion.service_id == feed.service_id)
-        .where(col(RotaVersion.month).in_(months))
-        .where(col(RotaVersion.published_at).is_not(None))
-        .order_by(RotaVersion.id)
-    ).all()
+    stmt = _published_in(select(RotaVersion.id, RotaVersion.published_at), feed.service_id, months)
+    versions = session.exec(stmt.order_by(RotaVersion.id)).all()
     revision = session.exec(
         select(ServiceRow.revision).where(ServiceRow.id == feed.service_id)
     ).first()

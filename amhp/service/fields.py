@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -58,7 +58,7 @@ def _clock(value: object) -> object:
 
 
 def _day(value: object) -> object:
-    if isinstance(value, date) and not hasattr(value, "hour"):
+    if isinstance(value, date) and not isinstance(value, datetime):
         day = value
     elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:

@@ -147,66 +147,29 @@ class CoverRule(Strict):
         return self.max if self.max is not None else self.resolved_target
 
 
+def _weight(rule: str):
+    """A soft rule's weight: the solver's default, 0 (off) to MAX_WEIGHT, named for
+    the rule it sets."""
+    return Field(default=getattr(_WEIGHTS, rule), ge=0, le=MAX_WEIGHT, json_schema_extra=sets(rule))
+
+
 class WeightSettings(Strict):
     """Cost per unit of each soft rule (the solver's ``Weights``, by name)."""
 
-    cover_minimum: int = Field(
-        default=_WEIGHTS.cover_minimum, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("cover_minimum")
-    )
-    composition: int = Field(
-        default=_WEIGHTS.composition, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("composition")
-    )
-    cover_target: int = Field(
-        default=_WEIGHTS.cover_target, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("cover_target")
-    )
-    duty_fairness: int = Field(
-        default=_WEIGHTS.duty_fairness, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("duty_fairness")
-    )
-    weekend_fairness: int = Field(
-        default=_WEIGHTS.weekend_fairness,
-        ge=0,
-        le=MAX_WEIGHT,
-        json_schema_extra=sets("weekend_fairness"),
-    )
-    night_fairness: int = Field(
-        default=_WEIGHTS.night_fairness,
-        ge=0,
-        le=MAX_WEIGHT,
-        json_schema_extra=sets("night_fairness"),
-    )
-    isolated_duty_day: int = Field(
-        default=_WEIGHTS.isolated_duty_day,
-        ge=0,
-        le=MAX_WEIGHT,
-        json_schema_extra=sets("isolated_duty_day"),
-    )
-    short_block: int = Field(
-        default=_WEIGHTS.short_block, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("short_block")
-    )
-    bank_holiday_fairness: int = Field(
-        default=_WEIGHTS.bank_holiday_fairness,
-        ge=0,
-        le=MAX_WEIGHT,
-        json_schema_extra=sets("bank_holiday_fairness"),
-    )
-    shadow_days: int = Field(
-        default=_WEIGHTS.shadow_days, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("shadow_days")
-    )
-    sessional_locum: int = Field(
-        default=_WEIGHTS.sessional_locum,
-        ge=0,
-        le=MAX_WEIGHT,
-        json_schema_extra=sets("sessional_locum"),
-    )
-    requests: int = Field(
-        default=_WEIGHTS.requests, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("requests")
-    )
-    cover_over: int = Field(
-        default=_WEIGHTS.cover_over, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("cover_over")
-    )
-    rota_changes: int = Field(
-        default=_WEIGHTS.rota_changes, ge=0, le=MAX_WEIGHT, json_schema_extra=sets("rota_changes")
-    )
+    cover_minimum: int = _weight("cover_minimum")
+    composition: int = _weight("composition")
+    cover_target: int = _weight("cover_target")
+    duty_fairness: int = _weight("duty_fairness")
+    weekend_fairness: int = _weight("weekend_fairness")
+    night_fairness: int = _weight("night_fairness")
+    isolated_duty_day: int = _weight("isolated_duty_day")
+    short_block: int = _weight("short_block")
+    bank_holiday_fairness: int = _weight("bank_holiday_fairness")
+    shadow_days: int = _weight("shadow_days")
+    sessional_locum: int = _weight("sessional_locum")
+    requests: int = _weight("requests")
+    cover_over: int = _weight("cover_over")
+    rota_changes: int = _weight("rota_changes")
 
 
 class ClosureSettings(Strict):

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Annotated, get_args
+from typing import get_args
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from amhp.service.model import Leave, Role
 from amhp.store.edits import EditRejected, add_item, item_key
 from api.deps import LEAD, SessionDep, actor, check_service, load_definition
 from api.pages.common import PageUser, field_errors, render
-from api.pages.removal import Removal, remove_from_page, revision_of
+from api.pages.removal import Removal, RemovalForm, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app/services/{service_id}", include_in_schema=False)
 
@@ -193,9 +193,7 @@ def remove(
     slug: str,
     session: SessionDep,
     user: PageUser,
-    key: Annotated[str, Form(max_length=64)],
-    revision: Annotated[int | None, Form(ge=0, le=2**53)] = None,
-    confirm: Annotated[str, Form()] = "",
+    form: RemovalForm,
 ):
     part = _part(slug)
     check_service(user, service_id, LEAD)
@@ -206,7 +204,7 @@ def remove(
         back=f"/app/services/{service_id}/{slug}",
         describe=lambda item: _describe(part, item),
     )
-    return remove_from_page(request, session, user, removal, key, revision, confirm == "yes")
+    return remove_from_page(request, session, user, removal, form)
 
 
 def _describe(part: Part, item) -> str:

@@ -32,7 +32,7 @@ from api.deps import (
     service_access,
 )
 from api.pages.common import PageUser, field_errors, page_user, render
-from api.pages.removal import Removal, remove_from_page, revision_of
+from api.pages.removal import Removal, RemovalForm, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 TIME_LIMITS = (10, 30, 60, 120)
@@ -267,17 +267,17 @@ def fix_cell(
     """Refused at once when the cell breaks a hard rule for this month (leave, rest,
     a day off after on-call...), not later when someone generates."""
     outside = _outside_month(day, rota.month)
-    try:
-        if outside:
-            raise EditRejected([(("date",), "date", outside)])
-        cell = {"person": person, "date": day, "shift": shift}
-        add_item(session, rota.service_id, "fixed", cell, actor(user, "page"))
-    except EditRejected as exc:
-        errors = field_errors(exc.problems)
-        errors["day"] = errors.pop("date", errors.get("day", ""))
-        errors = {k: v for k, v in errors.items() if v}
+    if outside:
+        errors = {"day": outside}
     else:
-        return RedirectResponse(f"/app/rotas/{rota.id}?done=fixed", status_code=303)
+        try:
+            cell = {"person": person, "date": day, "shift": shift}
+            add_item(session, rota.service_id, "fixed", cell, actor(user, "page"))
+            return RedirectResponse(f"/app/rotas/{rota.id}?done=fixed", status_code=303)
+        except EditRejected as exc:
+            errors = field_errors(exc.problems)
+            if "date" in errors:  # the form calls the cell's date "day"
+                errors["day"] = errors.pop("date")
     session.rollback()
     form = {"person": person, "day": day, "shift": shift}
     return _rota_page(request, session, user, rota, 422, errors, form)
@@ -301,9 +301,7 @@ def unfix_cell(
     rota: EditedRota,
     session: SessionDep,
     user: PageUser,
-    key: Annotated[str, Form(max_length=64)],
-    revision: Annotated[int | None, Form(ge=0, le=2**53)] = None,
-    confirm: Annotated[str, Form()] = "",
+    form: RemovalForm,
 ):
     removal = Removal(
         rota.service_id,
@@ -312,7 +310,7 @@ def unfix_cell(
         back=f"/app/rotas/{rota.id}",
         describe=lambda f: f"the fixed cell {f.person} on {f.shift} on {f.date.isoformat()}",
     )
-    return remove_from_page(request, session, user, removal, key, revision, confirm == "yes")
+    return remove_from_page(request, session, user, removal, form)
 
 
 @router.post("/rotas/{rota_id}/publish")

@@ -21,7 +21,7 @@ from amhp.store.tables import RotaVersion
 from api.deps import SessionDep, actor, load_definition
 from api.pages.common import PageUser, field_errors, render
 from api.pages.lead import months_from_today
-from api.pages.removal import Removal, remove_from_page, revision_of
+from api.pages.removal import Removal, RemovalForm, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app/me", include_in_schema=False)
 
@@ -144,9 +144,7 @@ def remove_request(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    key: Annotated[str, Form(max_length=64)],
-    revision: Annotated[int | None, Form(ge=0, le=2**53)] = None,
-    confirm: Annotated[str, Form()] = "",
+    form: RemovalForm,
 ):
     _practitioner(user)
     removal = Removal(
@@ -157,4 +155,4 @@ def remove_request(
         describe=lambda r: f"your request for {r.date:%a %-d %b %Y}",
         mine=lambda r: r.person == user.person_id,
     )
-    return remove_from_page(request, session, user, removal, key, revision, confirm == "yes")
+    return remove_from_page(request, session, user, removal, form)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from sqlmodel import Session
 from amhp.store.edits import EditRejected, ItemGone, find_item, remove_item
 from amhp.store.tables import ServiceRow, User
 from api.deps import actor, load_definition
+from api.json_guard import MAX_INT
 from api.pages.common import render
 
 
@@ -29,6 +31,27 @@ class Removal:
     mine: Callable[[BaseModel], bool] = lambda _item: True
 
 
+@dataclass(frozen=True)
+class RemovalFields:
+    """What a remove form posts: the entry's key, the revision the page showed, and
+    ``confirm`` once the person has said yes."""
+
+    key: str
+    seen: int | None
+    confirmed: bool
+
+
+def _removal_fields(
+    key: Annotated[str, Form(max_length=64)],
+    revision: Annotated[int | None, Form(ge=0, le=MAX_INT)] = None,
+    confirm: Annotated[str, Form()] = "",
+) -> RemovalFields:
+    return RemovalFields(key, revision, confirm == "yes")
+
+
+RemovalForm = Annotated[RemovalFields, Depends(_removal_fields)]
+
+
 def revision_of(session: Session, service_id: str) -> int:
     row = session.get(ServiceRow, service_id)
     return row.revision if row else 0
@@ -39,10 +62,9 @@ def remove_from_page(
     session: Session,
     user: User,
     removal: Removal,
-    key: str,
-    seen: int | None,
-    confirmed: bool,
+    form: RemovalFields,
 ) -> HTMLResponse | RedirectResponse:
+    key, seen = form.key, form.seen
     definition = load_definition(session, removal.service_id)
     item = find_item(definition, removal.field, key)
     now = revision_of(session, removal.service_id)
@@ -56,7 +78,7 @@ def remove_from_page(
         )
         return _page(request, user, removal, 409 if changed else 404, gone=text)
     context = {"question": f"Remove {removal.describe(item)}?", "key": key, "revision": seen}
-    if not confirmed:
+    if not form.confirmed:
         return _page(request, user, removal, 200, **context)
     try:
         remove_item(session, removal.service_id, removal.field, key, actor(user, "page"), seen)

@@ -19,6 +19,7 @@ collection's model, which FastAPI must see as a real class, not a string.)
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Header, HTTPException, Response
@@ -62,20 +63,19 @@ class Collection:
     @property
     def entry(self) -> type[BaseModel]:
         """The item as returned: with the ``key`` that addresses it."""
-        return _ENTRIES.setdefault(
-            self.field,
-            create_model(
-                f"{self.model.__name__}Entry",
-                __base__=self.model,
-                key=(str, Field(description="addresses this entry in PUT and DELETE")),
-            ),
-        )
+        return _entry_model(self.model)
 
     def keyed(self, item: BaseModel) -> BaseModel:
         return self.entry.model_validate({**item.model_dump(), "key": item_key(self.field, item)})
 
 
-_ENTRIES: dict[str, type[BaseModel]] = {}
+@cache
+def _entry_model(model: type[BaseModel]) -> type[BaseModel]:
+    return create_model(
+        f"{model.__name__}Entry",
+        __base__=model,
+        key=(str, Field(description="addresses this entry in PUT and DELETE")),
+    )
 
 
 COLLECTIONS = (

@@ -36,7 +36,7 @@ def test_a_model_out_of_time_while_built_gives_no_rota_and_says_it_was_not_built
     assert sol.status == solver.SolveStatus.UNKNOWN and sol.stats == {"model_built": False}
 
 
-def test_a_built_model_takes_later_constraints_whatever_the_clock():
+def test_a_built_model_is_disarmed_so_the_search_can_add_to_it():
     p = problem([slot(0)], [person("a")])
     ctx = solver.build_model(p, deadline=time.monotonic() + 60)
     assert ctx.model.deadline is None
