@@ -1,9 +1,10 @@
 """Storing and loading services and rota versions.
 
 ``save_service`` is an idempotent upsert: shift types and practitioners keep their
-rows (matched by code / person id) so later references stay valid; list-like
-sections (cover, leave, requests, callouts, fixed cells) are replaced whole. It runs inside
-the caller's transaction, so a failed import changes nothing.
+rows (matched by code / person id) so later references stay valid; a list-like
+section (cover, leave, requests, callouts, fixed cells) is written only when it
+changed: appended items are inserted alone, any other change replaces the section.
+It runs inside the caller's transaction, so a failed import changes nothing.
 """
 
 from __future__ import annotations
@@ -124,39 +125,67 @@ def save_service(
             for i, p in enumerate(definition.practitioners)
         },
     )
-    for table in (CoverRuleRow, LeaveRow, RequestRow, CalloutRow, FixedCellRow):
-        session.exec(delete(table).where(col(table.service_id) == info.id))
-    for i, c in enumerate(definition.cover):
-        session.add(
-            CoverRuleRow(
-                service_id=info.id, position=i, shift=c.shift, data=c.model_dump(mode="json")
-            )
-        )
-    for lv in definition.leave:
-        session.add(
-            LeaveRow(
-                service_id=info.id, person_id=lv.person, kind=lv.kind, start=lv.start, end=lv.end
-            )
-        )
-    for r in definition.requests:
-        session.add(
-            RequestRow(
-                service_id=info.id,
-                person_id=r.person,
-                date=r.date,
-                shift=r.shift,
-                want=r.want,
-                weight=r.weight,
-            )
-        )
-    for c in definition.callouts:
-        session.add(CalloutRow(service_id=info.id, person_id=c.person, date=c.date))
-    for f in definition.fixed:
-        session.add(
-            FixedCellRow(service_id=info.id, person_id=f.person, date=f.date, shift=f.shift)
-        )
+    for field, table in LIST_TABLES.items():
+        old = None if before is None else getattr(before, field)
+        _sync_list(session, table, info.id, old, getattr(definition, field))
     session.flush()
     return row, created
+
+
+# The list-like sections, each kept in its own table in list order (row id, or
+# ``position`` for cover rules).
+LIST_TABLES = {
+    "cover": CoverRuleRow,
+    "leave": LeaveRow,
+    "requests": RequestRow,
+    "callouts": CalloutRow,
+    "fixed": FixedCellRow,
+}
+
+
+def _sync_list(session: Session, table, service_id: str, before: list | None, after: list) -> None:
+    """Write one list section's change and nothing else: an unchanged section is not
+    touched, items appended are inserted alone (so adding leave never rewrites the
+    requests, nor the leave already there); any other change replaces the section."""
+    if before == after:
+        return
+    kept = len(before) if before is not None and after[: len(before)] == before else 0
+    if not kept:
+        session.exec(delete(table).where(col(table.service_id) == service_id))
+    for position, item in enumerate(after[kept:], start=kept):
+        session.add(_list_row(table, service_id, position, item))
+
+
+def _list_row(table, service_id: str, position: int, item):
+    if table is CoverRuleRow:
+        return CoverRuleRow(
+            service_id=service_id,
+            position=position,
+            shift=item.shift,
+            data=item.model_dump(mode="json"),
+        )
+    if table is LeaveRow:
+        return LeaveRow(
+            service_id=service_id,
+            person_id=item.person,
+            kind=item.kind,
+            start=item.start,
+            end=item.end,
+        )
+    if table is RequestRow:
+        return RequestRow(
+            service_id=service_id,
+            person_id=item.person,
+            date=item.date,
+            shift=item.shift,
+            want=item.want,
+            weight=item.weight,
+        )
+    if table is CalloutRow:
+        return CalloutRow(service_id=service_id, person_id=item.person, date=item.date)
+    return FixedCellRow(
+        service_id=service_id, person_id=item.person, date=item.date, shift=item.shift
+    )
 
 
 def _audit_service(
