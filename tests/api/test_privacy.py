@@ -87,3 +87,32 @@ def test_a_practitioner_never_sees_a_colleagues_leave_kind(site):
         for text in (str(doc), str(explained), cells, ann.get(f"/rotas/{rota_id}?format=csv").text):
             assert not any(word in text for word in PERSONAL), text[:200]
         assert ann.get("/services/mini/leave").json() == []
+
+
+def test_a_practitioners_pages_and_feed_never_name_a_colleagues_leave_kind(site):
+    """Ann (logged in with the cookie, as a browser is) is refused the lead's pages;
+    her own page and her calendar feed never say why a colleague is away."""
+    with httpx.Client(base_url=site, timeout=30) as browser:
+        r = browser.post("/login", data={"email": "ann@example.org", "password": PASSWORD})
+        assert r.status_code == 303 and browser.cookies
+        with as_user(site, "ann@example.org") as ann:
+            rota_id = published(ann)
+            feed = next(f["path"] for f in ann.get("/services/mini/feeds").json())
+        pages = {
+            url: browser.get(url)
+            for url in (
+                "/app/me",
+                f"/app/rotas/{rota_id}",
+                "/app/services/mini",
+                "/app/services/mini/leave",
+                "/app/services/mini/requests",
+                f"/app/rotas/{rota_id}/cover?date={GAP_DAY}&shift=HUB",
+            )
+        }
+        codes = {url: r.status_code for url, r in pages.items()}
+        assert codes == {url: 200 if url == "/app/me" else 403 for url in pages}  # lead pages
+        shown = {"/app/me": pages["/app/me"].text}
+        shown["feed"] = browser.get(feed).text
+        assert "BEGIN:VCALENDAR" in shown["feed"]
+    for url, text in shown.items():
+        assert not any(word in text for word in PERSONAL), (url, text[:300])
