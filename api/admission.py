@@ -27,11 +27,14 @@ class AdmissionMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(FREE):
             await self.app(scope, receive, send)
             return
-        try:
-            await asyncio.wait_for(self.slots.acquire(), self.wait)
-        except TimeoutError:
-            await _busy(send)
-            return
+        if self.slots.locked():  # else a turn is free: no timer needed to take it
+            try:
+                await asyncio.wait_for(self.slots.acquire(), self.wait)
+            except TimeoutError:
+                await _busy(send)
+                return
+        else:
+            await self.slots.acquire()
         try:
             await self.app(scope, receive, send)
         finally:

@@ -7,6 +7,7 @@ all served from here (no CDN)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from amhp.core.settings import concurrent_requests, settings
+from amhp.publish.feed_answers import FeedAnswers
 from amhp.runs.jobs import JobRunner
 from amhp.runs.whatif_jobs import WhatIfRunner
 from amhp.store.db import get_engine
@@ -40,6 +42,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.jobs.recover()
     app.state.whatifs = WhatIfRunner()
     app.state.whatifs.recover()
+    # What is loaded by now (the solver, the models, the routes) lives as long as
+    # the process: out of the collector's sight, full collections stay short. Under
+    # wrk on the feeds, p99 went from about 165 ms to about 50 ms (RESULTS.md).
+    gc.freeze()
     yield
     app.state.jobs.shutdown()
     app.state.whatifs.shutdown()
@@ -55,11 +61,14 @@ def create_app() -> FastAPI:
         docs_url=None,  # served below from the app's own copy of Swagger UI
         redoc_url=None,
     )
+    # Feeds first: calendar clients are most of the traffic, and routes are matched in
+    # order (each one tried costs a regular expression).
+    app.include_router(feeds_router)
     for module in (auth, services, jobs, rotas, whatifs, audit):
         app.include_router(module.router)
     for router in collections.routers:
         app.include_router(router)
-    app.include_router(feeds_router)
+    app.state.feed_answers = FeedAnswers(settings().feed_recheck_seconds)
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
 

@@ -1,8 +1,9 @@
 """Calendar feeds over HTTP: token links (calendar clients cannot log in),
 conditional requests answered with 304, strong ETags over the exact bytes, HEAD,
-and gzip for clients that ask. The bytes come from the feed cache
-(``amhp.publish.feeds.served_feed``): a 200 is a lookup and a write, a 304 a
-header comparison."""
+and gzip for clients that ask. The handler runs on the event loop and answers from
+memory while the answer stands (``amhp.publish.feed_answers``): a 200 is a lookup
+and a write, a 304 a header comparison; only a check with the database goes to a
+worker thread, one per feed at a time."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from amhp.publish import tokens as feed_tokens
-from amhp.publish.feeds import ServedFeed, served_feed
-from amhp.store.db import transaction
+from amhp.publish.feed_answers import FeedAnswers
+from amhp.publish.feeds import ServedFeed
 
 router = APIRouter(tags=["feeds"])
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -26,12 +26,15 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
     responses={200: {"content": {"text/calendar": {}}}, 304: {}, 404: {}},
     summary="A calendar feed (person, service or shift type) behind its token",
 )
-def calendar_feed(token: str, request: Request) -> Response:
-    with transaction() as session:
-        feed = feed_tokens.resolve(session, token)
-        if feed is None:
-            raise HTTPException(404, "no such feed (the link may have been revoked)")
-        served = served_feed(session, feed, date.today())
+async def calendar_feed(token: str, request: Request) -> Response:
+    answers: FeedAnswers = request.app.state.feed_answers
+    answer = await answers.answer(token, date.today())
+    if answer.served is None:
+        raise HTTPException(404, "no such feed (the link may have been revoked)")
+    return _feed_response(request, answer.served)
+
+
+def _feed_response(request: Request, served: ServedFeed) -> Response:
     gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
     etag = served.etag_gzip if gzipped else served.etag
     headers = {"ETag": etag, "Cache-Control": "private, max-age=900", "Vary": "Accept-Encoding"}

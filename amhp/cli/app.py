@@ -567,7 +567,16 @@ def serve(
     """Serve the web service (database from AMHP_DATABASE_URL)."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    from amhp.core.settings import settings
+
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=settings().access_log,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,12 +4,15 @@ variable rather than a surprise later."""
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KEY_FILE_NAME = "amhp-secret.key"
+PREFIX = "AMHP_"
 
 
 class SettingsError(ValueError):
@@ -17,7 +20,7 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="AMHP_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
 
     database_url: str = Field(
         default="sqlite:///amhp.db", description="SQLAlchemy URL; a SQLite file by default"
@@ -40,6 +43,17 @@ class Settings(BaseSettings):
     )
     max_job_seconds: float = Field(
         default=600, gt=0, le=86_400, description="the longest time limit a job may ask for"
+    )
+    feed_recheck_seconds: float = Field(
+        default=2,
+        ge=0,
+        le=3600,
+        description="how long a feed is answered from memory before the database is asked "
+        "again (changes made through this server are seen at once)",
+    )
+    access_log: bool = Field(
+        default=True,
+        description="`amhp serve` logs a line per request (off behind a proxy that logs)",
     )
     max_jobs_per_service: int = Field(
         default=3, ge=1, le=100, description="jobs one service may have queued or running"
@@ -74,5 +88,14 @@ def concurrent_requests(config: Settings) -> int:
 
 
 def settings() -> Settings:
-    """Read afresh each time: tests and the CLI change the environment per run."""
+    """The settings the environment gives now: read again whenever an ``AMHP_``
+    variable changed (tests and the CLI change them per run), else the copy read
+    last (reading costs about a millisecond, and every request asks)."""
+    return _read(
+        tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(PREFIX)))
+    )
+
+
+@lru_cache(maxsize=16)
+def _read(_environment: tuple[tuple[str, str], ...]) -> Settings:
     return Settings()

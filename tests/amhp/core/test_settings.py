@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from amhp.core.settings import Settings, SettingsError
+from amhp.core.settings import Settings, SettingsError, settings
 
 
 def test_the_feed_key_sits_beside_the_database_file(monkeypatch, tmp_path):
@@ -30,3 +30,15 @@ def test_a_bad_value_names_the_variable(monkeypatch):
     monkeypatch.setenv("AMHP_MAX_SOLVES", "0")
     with pytest.raises(ValidationError, match="max_solves"):
         Settings()
+
+
+def test_a_changed_variable_is_seen_at_once_and_an_unchanged_one_is_not_read_again(
+    monkeypatch,
+):
+    monkeypatch.setenv("AMHP_MAX_SOLVES", "3")
+    first = settings()
+    assert first.max_solves == 3 and settings() is first
+    monkeypatch.setenv("AMHP_MAX_SOLVES", "4")
+    assert settings().max_solves == 4
+    monkeypatch.delenv("AMHP_MAX_SOLVES")
+    assert settings().max_solves == 1

@@ -25,7 +25,10 @@ class Env:
     def __init__(self, tmp: Path) -> None:
         self.db = f"sqlite:///{tmp / 'feeds.db'}"
         self.tmp = tmp
-        self.env = {**os.environ, "AMHP_DATABASE_URL": self.db}
+        # The CLI publishes and revokes from another process, which a server sees
+        # within AMHP_FEED_RECHECK_SECONDS (tests/amhp/publish/test_feed_answers.py):
+        # 0 here, so these tests never depend on how long a CLI call takes.
+        self.env = {**os.environ, "AMHP_DATABASE_URL": self.db, "AMHP_FEED_RECHECK_SECONDS": "0"}
 
     def amhp(self, *args: str) -> str:
         return run_cli(*args, env=self.env, check=True).stdout
