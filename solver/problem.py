@@ -280,6 +280,8 @@ class Rules:
     min_rest_hours: float = 11.0
     max_consecutive_duty_days: int = 3
     day_off_after_on_call: bool = True
+    # Every shift has someone who is neither a locum nor newly warranted.
+    established_on_every_shift: bool = True
     closure: Closure | None = field(default_factory=Closure)
     trainees: Trainees = field(default_factory=Trainees)
     max_on_calls_per_month: int | None = 10

@@ -248,6 +248,10 @@ class RuleSettings(Strict):
     day_off_after_on_call: bool = Field(
         default=_RULES.day_off_after_on_call, json_schema_extra=sets("day_off_after_on_call")
     )
+    established_on_every_shift: bool = Field(
+        default=_RULES.established_on_every_shift,
+        json_schema_extra=sets("established_on_every_shift"),
+    )
     closure: ClosureSettings | None = Field(default_factory=ClosureSettings)
     max_on_calls_per_month: int | None = Field(
         default=_RULES.max_on_calls_per_month,

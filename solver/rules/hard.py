@@ -346,6 +346,46 @@ class NewlyWarrantedSupport(HardRule):
         return None
 
 
+class EstablishedOnEveryShift(HardRule):
+    """Each of "never only locums" and "never only the newly warranted" can hold on
+    a shift staffed by a locum and a week-old AMHP; this asks for what both mean:
+    someone substantive and established on every shift that has a locum or a newly
+    warranted AMHP on it."""
+
+    name = "established_on_every_shift"
+    description = (
+        "A locum or newly warranted AMHP always works beside an established, substantive AMHP."
+    )
+
+    def applies(self, problem):
+        return problem.rules.established_on_every_shift
+
+    def _inexperienced(self, problem: Problem, person: Person, slot: Slot) -> bool:
+        weeks = problem.rules.trainees.newly_warranted_weeks
+        return person.role == "locum" or person.newly_warranted_on(
+            problem.days[slot.day].date, weeks
+        )
+
+    def post(self, ctx: ModelContext) -> None:
+        people, slots = ctx.problem.people, ctx.problem.slots
+        for si, pis in ctx.by_slot.items():
+            new = [pi for pi in pis if self._inexperienced(ctx.problem, people[pi], slots[si])]
+            if not new:
+                continue
+            established = sum(ctx.x[pi, si] for pi in pis if pi not in new)
+            for pi in new:
+                ctx.model.add(ctx.x[pi, si] <= established)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        if not self._inexperienced(problem, problem.people[pi], slot):
+            return None
+        by_id = {p.id: p for p in problem.people}
+        if all(self._inexperienced(problem, by_id[o], slot) for o in occupants):
+            return "no established, substantive AMHP on the shift beside a locum or newly warranted"
+        return None
+
+
 class DocumentationTime(HardRule):
     """After the last day of a hub block, the next working morning holds
     documentation time; no duty may overlap it. Only a first day back after days
@@ -547,6 +587,7 @@ HARD_RULES: tuple[HardRule, ...] = (
     ChristmasKeyDays(),
     ShadowBesideExperienced(),
     NewlyWarrantedSupport(),
+    EstablishedOnEveryShift(),
     DocumentationTime(),
     MaxOnCallsPerMonth(),
     MaxWeekendDaysPerMonth(),

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import solver
 from solver import Day, FixedCell, History, Rules, Trainees
+from solver.rules.hard import HARD_RULES
 from tests.support.tiny import (
     DAY,
     NIGHT,
@@ -78,6 +79,27 @@ def test_newly_warranted_never_alone_or_only_with_new():
     later = replace(rules(), trainees=replace(TRAINING, newly_warranted_weeks=1))
     sol2 = run(problem(slots, [new1, new2, old], weights=only(), rules=later))
     assert sorted(p for p, s in sol2.assignments if s == 0) == ["a", "b"]
+
+
+def test_a_locum_and_a_newly_warranted_amhp_never_staff_a_shift_alone():
+    """Each passes "never only locums" and "never only newly warranted" on its own;
+    established_on_every_shift refuses the pair, and accepts it beside an
+    established AMHP."""
+    locum = person("l", role="locum", locum_kind="contracted")
+    new = person("n", warranted_from=date(2026, 10, 20))
+    old = person("c", warranted_from=date(2010, 1, 1), unavailable={0: "annual leave"})
+    slots = [slot(0, lo=2, hi=2), slot(2, lo=2, hi=3)]
+    p = problem(slots, [locum, new, old], weights=only(), rules=rules())
+    sol = run(p)
+    assert [p for p, s in sol.assignments if s == 0] == []
+    assert next(g for g in sol.gaps if g.slot == 0).missing == 2
+    assert {p for p, s in sol.assignments if s == 1} >= {"c"}
+    # Why the newly warranted AMHP may not join the locum: this rule alone says.
+    said = {r.name: r.blocks(p, set(), 1, 0, ["l"]) for r in HARD_RULES}
+    assert [name for name, why in said.items() if why] == ["established_on_every_shift"]
+    relaxed = replace(rules(), established_on_every_shift=False)
+    sol2 = run(problem(slots, [locum, new, old], weights=only(), rules=relaxed))
+    assert sorted(p for p, s in sol2.assignments if s == 0) == ["l", "n"]
 
 
 def test_newly_warranted_excluded_from_single_person_shift():
