@@ -1,6 +1,6 @@
-"""Why a slot stayed below its minimum: for each person who does that shift type and
-is not on it, the first static reason (leave, contract, approval, working pattern)
-or the first hard rule that adding them would break."""
+"""Why a slot stayed below its minimum: for each person who does that shift type,
+that they are already on it, or else the first static reason (leave, contract,
+approval, working pattern) or the first hard rule that adding them would break."""
 
 from __future__ import annotations
 
@@ -35,14 +35,18 @@ def gap_reasons(
     proven_optimal: bool,
     cover_proven: bool = False,
 ) -> list[str]:
-    """Why each person who could do the slot is not on it. ``cover_proven``: the
+    """Why each person who does the slot's shift is not (or is already) on it: with
+    more needed than do the shift, everyone may be on it. ``cover_proven``: the
     number of missing people is proven minimal (cover-first phase), so a free
     person could only be placed here by opening a gap somewhere else."""
     slot = problem.slots[si]
     reasons: list[str] = []
     for pi, person in enumerate(problem.people):
         mine = held.get(person.id, set())
-        if si in mine or not does_shift(person, slot):
+        if not does_shift(person, slot):
+            continue
+        if si in mine:
+            reasons.append(f"{person.id}: already on this shift")
             continue
         reason = blocking_reason(problem, mine, pi, si, occupants)
         if reason is None:

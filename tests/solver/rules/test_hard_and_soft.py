@@ -294,3 +294,16 @@ def test_problem_rejects_contradictions():
         person("x", fte=1.5)
     with pytest.raises(solver.ProblemError):
         problem([slot(0)], [person("a"), person("a")])
+
+
+def test_a_gap_above_everyone_who_does_the_shift_says_they_are_already_on_it():
+    """Cover of 3 with two people who do the shift: both are on it, and the gap says
+    so (not "nobody on the rota does D"); someone who does not do D is not named."""
+    people = [person("a"), person("b"), person("z", shifts=("N",))]
+    sol = run(problem([slot(0, lo=3, target=3, hi=3)], people, weights=ONLY))
+    assert sorted(p for p, _ in sol.assignments) == ["a", "b"]
+    (gap,) = sol.gaps
+    assert gap.missing == 1
+    assert sorted(gap.reasons) == ["a: already on this shift", "b: already on this shift"]
+    nobody = run(problem([slot(0, lo=1, hi=1)], [person("z", shifts=("N",))], weights=ONLY))
+    assert nobody.gaps[0].reasons == ("nobody on the rota does D",)
