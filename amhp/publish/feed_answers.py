@@ -45,7 +45,8 @@ class FeedAnswers:
         self.max_tokens = max_tokens
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
-        self._checks: dict[str, tuple[int, asyncio.Future[Answer]]] = {}
+        # (token, day) -> (the write generation it began at, the check under way)
+        self._checks: dict[tuple[str, date], tuple[int, asyncio.Future[Answer]]] = {}
 
     async def answer(self, token: str, today: date) -> Answer:
         """From memory when it stands, else from the one check under way for this
@@ -53,17 +54,17 @@ class FeedAnswers:
         hit = self.cached(token, today)
         if hit is not None:
             return hit
-        generation = write_generation()
-        check = self._checks.get(token)
+        key, generation = (token, today), write_generation()
+        check = self._checks.get(key)
         if check is None or check[0] != generation:
             future = asyncio.ensure_future(anyio.to_thread.run_sync(self.look_up, token, today))
-            self._checks[token] = check = (generation, future)
-            future.add_done_callback(lambda done: self._forget(token, done))
+            self._checks[key] = check = (generation, future)
+            future.add_done_callback(lambda done: self._forget(key, done))
         return await asyncio.shield(check[1])
 
-    def _forget(self, token: str, done: asyncio.Future) -> None:
-        if self._checks.get(token, (None, None))[1] is done:
-            del self._checks[token]
+    def _forget(self, key: tuple[str, date], done: asyncio.Future) -> None:
+        if self._checks.get(key, (None, None))[1] is done:
+            del self._checks[key]
 
     def cached(self, token: str, today: date) -> Answer | None:
         """The answer kept for this token if it still stands; no database work."""
