@@ -20,7 +20,7 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)  # shared
 
     database_url: str = Field(
         default="sqlite:///amhp.db", description="SQLAlchemy URL; a SQLite file by default"
