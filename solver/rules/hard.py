@@ -451,17 +451,32 @@ class DocumentationTime(HardRule):
         return None
 
     def recovery(self, problem, pi, held):
-        """After the last day of a block of a documentation shift."""
+        """After the last day of a block of a documentation shift (a block ends where
+        the next day holds no documentation shift: an evening on-call the next day
+        does not carry it on), on the next working morning, unless a duty of theirs
+        overlaps that morning's window."""
         person = problem.people[pi]
-        days = {problem.slots[s].day for s in held}
+        documenting = {
+            problem.slots[s].day
+            for s in held
+            if problem.shift_type(problem.slots[s].shift).documentation
+        }
         out = []
         for si in held:
             slot = problem.slots[si]
-            if not problem.shift_type(slot.shift).documentation or slot.day + 1 in days:
+            if not problem.shift_type(slot.shift).documentation or slot.day + 1 in documenting:
                 continue
             after = self.morning_after(problem, person, slot.day)
-            if after is not None:
-                out.append(Recovery(person.id, "documentation", self.name, after[0], si, after[1]))
+            if after is None:
+                continue
+            e, window = after
+            if not any(
+                problem.slots[o].day == e
+                and problem.slots[o].start < window[1]
+                and window[0] < problem.slots[o].end
+                for o in held
+            ):
+                out.append(Recovery(person.id, "documentation", self.name, e, si, window))
         return out
 
 

@@ -67,3 +67,23 @@ def test_documentation_time_follows_the_last_day_of_a_block_only():
         ("documentation", "documentation_time", 2, index(p, 1, "D"))
     ]
     assert recovered[0].window == p.days[2].documentation
+
+
+def test_documentation_time_the_morning_before_an_evening_on_call():
+    """A hub day then an evening on-call: the on-call does not carry the hub block
+    on, and its evening leaves the morning's documentation time free."""
+    p = documented(problem(SLOTS, [person("a")], n_days=3))
+    recovered = solver.recovery_periods(p, rota(p, ("a", 0, "D"), ("a", 1, "N")))
+    docs = [(r.day, r.after) for r in recovered if r.kind == "documentation"]
+    assert docs == [(1, index(p, 0, "D"))]
+
+
+def test_no_documentation_time_over_a_duty_of_the_same_morning():
+    """A hub day then an on-call that starts in the morning: the documentation is
+    not put on top of it (never double-booked)."""
+    p = documented(problem(SLOTS, [person("a")], n_days=3))
+    on_call = index(p, 1, "N")
+    morning = replace(p.slots[on_call], start=p.slots[index(p, 1, "D")].start)
+    p = replace(p, slots=tuple(morning if i == on_call else s for i, s in enumerate(p.slots)))
+    recovered = solver.recovery_periods(p, rota(p, ("a", 0, "D"), ("a", 1, "N")))
+    assert [r for r in recovered if r.kind == "documentation"] == []
