@@ -194,30 +194,47 @@ class MaxCover(HardRule):
                 ctx.model.add(sum(ctx.x[pi, si] for pi in people) <= slot.max)
 
 
-class NoLocumOnlyShift(HardRule):
+class _NeverOnly(HardRule):
+    """People of one kind (``among``) are on a shift only beside someone who is not:
+    for each of them, x <= the number of others on the slot."""
+
+    alone = ""  # the reason, when the kind would be alone on the shift
+
+    def among(self, problem: Problem, person: Person, slot: Slot) -> bool:
+        raise NotImplementedError
+
+    def post(self, ctx: ModelContext) -> None:
+        people, slots = ctx.problem.people, ctx.problem.slots
+        for si, pis in ctx.by_slot.items():
+            kind = [pi for pi in pis if self.among(ctx.problem, people[pi], slots[si])]
+            if not kind:
+                continue
+            others = sum(ctx.x[pi, si] for pi in pis if pi not in kind)
+            for pi in kind:
+                ctx.model.add(ctx.x[pi, si] <= others)
+
+    def blocks(self, problem, held, pi, si, occupants):
+        slot = problem.slots[si]
+        if not self.among(problem, problem.people[pi], slot):
+            return None
+        by_id = {p.id: p for p in problem.people}
+        if all(self.among(problem, by_id[o], slot) for o in occupants):
+            return self.alone
+        return None
+
+
+class NoLocumOnlyShift(_NeverOnly):
     name = "no_locum_only_shift"
     description = "A shift is never staffed only by locums."
+    alone = "a locum may not be the only person on a shift"
+
+    def among(self, problem, person, slot):
+        return person.role == "locum"
 
     def excludes(self, problem, person, slot):
         if person.role == "locum" and slot.max < 2:
             return "a locum may not be alone on a single-person shift"
         return None
-
-    def blocks(self, problem, held, pi, si, occupants):
-        if problem.people[pi].role != "locum":
-            return None
-        roles = {p.id: p.role for p in problem.people}
-        if all(roles[o] == "locum" for o in occupants):
-            return "a locum may not be the only person on a shift"
-        return None
-
-    def post(self, ctx: ModelContext) -> None:
-        people = ctx.problem.people
-        for si, pis in ctx.by_slot.items():
-            locums = [pi for pi in pis if people[pi].role == "locum"]
-            others = sum(ctx.x[pi, si] for pi in pis if people[pi].role != "locum")
-            for pi in locums:
-                ctx.model.add(ctx.x[pi, si] <= others)
 
 
 def _held_days(problem: Problem, held: set[int], flag: str) -> int:
@@ -310,43 +327,29 @@ class ShadowBesideExperienced(HardRule):
             ctx.model.add(sum(ctx.y[pi, si] for pi in trainees) <= rules.max_shadows_per_slot)
 
 
-class NewlyWarrantedSupport(HardRule):
+def newly_warranted(problem: Problem, person: Person, slot: Slot) -> bool:
+    weeks = problem.rules.trainees.newly_warranted_weeks
+    return person.newly_warranted_on(problem.days[slot.day].date, weeks)
+
+
+class NewlyWarrantedSupport(_NeverOnly):
     """For their first weeks the newly warranted are never alone on a shift and
     never paired only with others as new as themselves."""
 
     name = "newly_warranted_support"
     description = "Newly warranted AMHPs always work beside an established colleague."
+    alone = "newly warranted: no established colleague on the shift"
 
-    def _new(self, problem: Problem, person: Person, slot: Slot) -> bool:
-        weeks = problem.rules.trainees.newly_warranted_weeks
-        return person.newly_warranted_on(problem.days[slot.day].date, weeks)
+    def among(self, problem, person, slot):
+        return newly_warranted(problem, person, slot)
 
     def excludes(self, problem, person, slot):
-        if slot.max < 2 and self._new(problem, person, slot):
+        if slot.max < 2 and newly_warranted(problem, person, slot):
             return "newly warranted: may not work a single-person shift"
         return None
 
-    def post(self, ctx: ModelContext) -> None:
-        people, slots = ctx.problem.people, ctx.problem.slots
-        for si, pis in ctx.by_slot.items():
-            new = [pi for pi in pis if self._new(ctx.problem, people[pi], slots[si])]
-            if not new:
-                continue
-            established = sum(ctx.x[pi, si] for pi in pis if pi not in new)
-            for pi in new:
-                ctx.model.add(ctx.x[pi, si] <= established)
 
-    def blocks(self, problem, held, pi, si, occupants):
-        slot = problem.slots[si]
-        if not self._new(problem, problem.people[pi], slot):
-            return None
-        by_id = {p.id: p for p in problem.people}
-        if all(self._new(problem, by_id[o], slot) for o in occupants):
-            return "newly warranted: no established colleague on the shift"
-        return None
-
-
-class EstablishedOnEveryShift(HardRule):
+class EstablishedOnEveryShift(_NeverOnly):
     """Each of "never only locums" and "never only the newly warranted" can hold on
     a shift staffed by a locum and a week-old AMHP; this asks for what both mean:
     someone substantive and established on every shift that has a locum or a newly
@@ -356,34 +359,13 @@ class EstablishedOnEveryShift(HardRule):
     description = (
         "A locum or newly warranted AMHP always works beside an established, substantive AMHP."
     )
+    alone = "no established, substantive AMHP on the shift beside a locum or newly warranted"
 
     def applies(self, problem):
         return problem.rules.established_on_every_shift
 
-    def _inexperienced(self, problem: Problem, person: Person, slot: Slot) -> bool:
-        weeks = problem.rules.trainees.newly_warranted_weeks
-        return person.role == "locum" or person.newly_warranted_on(
-            problem.days[slot.day].date, weeks
-        )
-
-    def post(self, ctx: ModelContext) -> None:
-        people, slots = ctx.problem.people, ctx.problem.slots
-        for si, pis in ctx.by_slot.items():
-            new = [pi for pi in pis if self._inexperienced(ctx.problem, people[pi], slots[si])]
-            if not new:
-                continue
-            established = sum(ctx.x[pi, si] for pi in pis if pi not in new)
-            for pi in new:
-                ctx.model.add(ctx.x[pi, si] <= established)
-
-    def blocks(self, problem, held, pi, si, occupants):
-        slot = problem.slots[si]
-        if not self._inexperienced(problem, problem.people[pi], slot):
-            return None
-        by_id = {p.id: p for p in problem.people}
-        if all(self._inexperienced(problem, by_id[o], slot) for o in occupants):
-            return "no established, substantive AMHP on the shift beside a locum or newly warranted"
-        return None
+    def among(self, problem, person, slot):
+        return person.role == "locum" or newly_warranted(problem, person, slot)
 
 
 class DocumentationTime(HardRule):

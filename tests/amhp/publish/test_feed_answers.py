@@ -6,18 +6,15 @@ many clients ask. A real SQLite file; statements counted at the engine."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
-
-from sqlalchemy import event
 
 from amhp.publish import tokens
 from amhp.publish.feed_answers import FeedAnswers
 from amhp.service.file import parse_service
 from amhp.store import edits, repository
-from amhp.store.db import get_engine, transaction
+from amhp.store.db import transaction
 from tests.support.samples import MINIMAL_SERVICE
+from tests.support.statements import statements
 
 TODAY = date(2026, 11, 15)
 LONG = 3600  # seconds: only a write or a new day ends an answer within a test
@@ -29,21 +26,8 @@ def service_with_feed() -> str:
         return tokens.ensure_token(session, "mini", "person", "a1")
 
 
-@contextmanager
-def token_lookups() -> Iterator[list[str]]:
-    """Every statement that reads the feed tokens while the block runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "feed_token" in statement:
-            seen.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+def token_lookups(sent: list[str]) -> list[str]:
+    return [q for q in sent if q.lstrip().upper().startswith("SELECT") and "feed_token" in q]
 
 
 def test_an_answer_stands_until_this_process_writes(db_url):
@@ -83,9 +67,9 @@ def test_unknown_tokens_are_answered_from_memory_too(db_url):
     service_with_feed()
     answers = FeedAnswers(LONG)
     assert answers.look_up("not-a-token", TODAY).served is None
-    with token_lookups() as lookups:
+    with statements() as sent:
         assert asyncio.run(answers.answer("not-a-token", TODAY)).served is None
-    assert lookups == []
+    assert token_lookups(sent) == []
 
 
 def test_many_clients_at_once_cost_one_check(db_url):
@@ -95,9 +79,9 @@ def test_many_clients_at_once_cost_one_check(db_url):
     async def clients() -> list:
         return await asyncio.gather(*(answers.answer(token, TODAY) for _ in range(50)))
 
-    with token_lookups() as lookups:
+    with statements() as sent:
         got = asyncio.run(clients())
-    assert len(lookups) == 1
+    assert len(token_lookups(sent)) == 1
     assert {a.served.etag for a in got} == {got[0].served.etag}
 
 

@@ -4,17 +4,14 @@ of a service never touch each other's rows. A real SQLite file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from amhp.service.file import parse_service
 from amhp.store import edits, repository
-from amhp.store.db import get_engine, transaction
+from amhp.store.db import transaction
 from amhp.store.tables import CoverRuleRow, LeaveRow, RequestRow
 from tests.support.samples import MINIMAL_SERVICE
+from tests.support.statements import statements, tables_written
 
 SERVICE = MINIMAL_SERVICE + (
     "requests:\n"
@@ -30,25 +27,6 @@ def stored(table) -> list[tuple]:
         return sorted((r.id, *r.model_dump(exclude={"id"}).values()) for r in rows)
 
 
-@contextmanager
-def writes() -> Iterator[list[str]]:
-    """The tables written to (INSERT, UPDATE, DELETE) while the block runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        words = statement.split()
-        verb = words[0].upper()
-        if verb in ("INSERT", "UPDATE", "DELETE"):
-            seen.append(words[2 if verb != "UPDATE" else 1].strip('"'))
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def imported() -> None:
     with transaction() as session:
         repository.save_service(session, parse_service(SERVICE))
@@ -57,8 +35,9 @@ def imported() -> None:
 def test_adding_leave_inserts_one_row_and_leaves_every_other_row_alone(db_url):
     imported()
     leave, requests, cover = stored(LeaveRow), stored(RequestRow), stored(CoverRuleRow)
-    with writes() as written, transaction() as session:
+    with statements() as sent, transaction() as session:
         edits.add_item(session, "mini", "leave", LEAVE)
+    written = tables_written(sent)
     assert set(written) <= {"service", "leave", "audit_entry"}, written
     assert written.count("leave") == 1  # one INSERT: no DELETE of the leave there
     after = stored(LeaveRow)
@@ -75,8 +54,9 @@ def test_removing_a_request_rewrites_only_the_requests(db_url):
     leave, requests = stored(LeaveRow), stored(RequestRow)
     with transaction() as session:
         first = repository.load_service(session, "mini").requests[0]
-    with writes() as written, transaction() as session:
+    with statements() as sent, transaction() as session:
         edits.remove_item(session, "mini", "requests", edits.item_key("requests", first))
+    written = tables_written(sent)
     assert set(written) <= {"service", "request", "audit_entry"}, written
     assert stored(LeaveRow) == leave
     with transaction() as session:
@@ -87,6 +67,6 @@ def test_removing_a_request_rewrites_only_the_requests(db_url):
 
 def test_saving_the_same_service_again_writes_no_list_rows(db_url):
     imported()
-    with writes() as written:
+    with statements() as sent:
         imported()
-    assert written == []
+    assert tables_written(sent) == []
