@@ -102,6 +102,8 @@ def to_problem(inst: Instance) -> solver.Problem:
         max_on_calls_per_month=None,
         max_weekend_days_per_month=None,
         balance_caseload=False,
+        fte_limit_extra_days=None,
+        role_levels=(),
         weights=solver.Weights(
             **{**off_weights, "cover_minimum": under, "cover_over": over, "requests": 1}
         ),

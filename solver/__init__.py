@@ -28,10 +28,10 @@ from solver.problem import (
     Weights,
     WorkLimits,
 )
-from solver.recovery import recovery_periods
+from solver.recovery import recovery_periods, unplaced_documentation
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES
-from solver.solution import Gap, Penalty, Progress, Recovery, Solution, SolveStatus
+from solver.solution import CompositionGap, Gap, Penalty, Progress, Recovery, Solution, SolveStatus
 from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, SolveParams, build_model, solve
 from solver.workload import full_time_days, total_load
 
@@ -42,6 +42,7 @@ __all__ = [
     "SOFT_RULES",
     "Candidate",
     "Closure",
+    "CompositionGap",
     "Day",
     "FixedCell",
     "Gap",
@@ -76,4 +77,5 @@ __all__ = [
     "recovery_periods",
     "solve",
     "total_load",
+    "unplaced_documentation",
 ]

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from solver.problem import Person, Problem, Slot
+from solver.rules.part_time import carry_limits
 
 # People solved together: large enough that a group shares the cover sensibly,
 # small enough that a group's model is solved in a fraction of a second...
@@ -63,11 +64,14 @@ def residual_slots(problem: Problem, placed: Counter) -> tuple[Slot, ...]:
     return tuple(out)
 
 
-def group_problem(problem: Problem, group: tuple[Person, ...], placed: Counter) -> Problem:
-    """The sub-problem of one group: its people, their requests, fixed cells and
-    prior duties, and the residual cover. Slot indexes are unchanged."""
+def group_problem(
+    problem: Problem, group: tuple[Person, ...], placed: Counter, offset: int = 0
+) -> Problem:
+    """The sub-problem of one group (people ``offset``.. of the problem): its
+    people, their requests, fixed cells and prior duties, the residual cover, and
+    the whole problem's duty limits. Slot indexes are unchanged."""
     ids = {p.id for p in group}
-    return dataclasses.replace(
+    part = dataclasses.replace(
         problem,
         people=group,
         slots=residual_slots(problem, placed),
@@ -75,6 +79,8 @@ def group_problem(problem: Problem, group: tuple[Person, ...], placed: Counter) 
         fixed=tuple(f for f in problem.fixed if f.person in ids),
         prior=tuple(d for d in problem.prior if d.person in ids),
     )
+    carry_limits(problem, part, offset)
+    return part
 
 
 def group_size(problem: Problem) -> int:
@@ -107,10 +113,10 @@ def construct(
         if left <= 0:
             return None  # out of time: no half-built rota
         share = max(left / (len(groups) - g), min(0.05, left))
-        found = solve_group(group_problem(problem, group, placed), share, GROUP_WORKERS)
+        offset = g * size
+        found = solve_group(group_problem(problem, group, placed, offset), share, GROUP_WORKERS)
         if found is None:
             return None
-        offset = g * size
         for (pi, si), value in found.items():
             rota[offset + pi, si] = value
             placed[si] += value

@@ -50,7 +50,13 @@ class _Held:
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         return _read_solution(
-            ctx, self.solver, False, self.solver.wall_time, {}, False, self.solver.objective_value
+            ctx,
+            self.solver,
+            False,
+            self.solver.wall_time,
+            {},
+            (False, False),
+            self.solver.objective_value,
         )
 
 

@@ -5,8 +5,13 @@ approval, working pattern) or the first hard rule that adding them would break."
 from __future__ import annotations
 
 from solver.context import does_shift, exclusion_reason, may_shadow, static_unavailability
-from solver.problem import Problem
+from solver.problem import Person, Problem, Requirement
 from solver.rules.hard import HARD_RULES
+
+
+def reason_line(person: Person, why: str) -> str:
+    """One cause as the reports print it: the person by name and id, then why."""
+    return f"{person.name} ({person.id}): {why}"
 
 
 def blocking_reason(
@@ -40,25 +45,57 @@ def gap_reasons(
     number of missing people is proven minimal (cover-first phase), so a free
     person could only be placed here by opening a gap somewhere else."""
     slot = problem.slots[si]
+    reasons = _person_reasons(
+        problem, held, si, occupants, lambda p: True, _free_reason(proven_optimal, cover_proven)
+    )
+    return reasons or [f"nobody on the rota does {slot.shift}"]
+
+
+def composition_reasons(
+    problem: Problem,
+    held: dict[str, set[int]],
+    si: int,
+    occupants: list[str],
+    requirement: Requirement,
+    proven_optimal: bool,
+    composition_proven: bool = False,
+) -> list[str]:
+    """Why each person who holds a role the requirement asks for, and does the
+    slot's shift, is not on it (or that they are, when more are needed than hold it)."""
+    slot = problem.slots[si]
+    free = (
+        "available, but only by moving duties that open a gap or leave another shift "
+        "without its required role"
+        if composition_proven
+        else _free_reason(proven_optimal, False)
+    )
+    reasons = _person_reasons(
+        problem, held, si, occupants, lambda p: p.role in requirement.roles, free
+    )
+    roles = "/".join(requirement.roles)
+    return reasons or [f"nobody on the rota for {slot.shift} is a {roles}"]
+
+
+def _free_reason(proven_optimal: bool, cover_proven: bool) -> str:
+    if cover_proven:
+        return "available, but only by moving duties that open a gap elsewhere"
+    if proven_optimal:
+        return "available, but every way to add them costs more elsewhere"
+    return "available, but not placed before the time limit"
+
+
+def _person_reasons(problem, held, si, occupants, keep, free: str) -> list[str]:
+    slot = problem.slots[si]
     reasons: list[str] = []
     for pi, person in enumerate(problem.people):
-        mine = held.get(person.id, set())
-        if not does_shift(person, slot):
+        if not does_shift(person, slot) or not keep(person):
             continue
+        mine = held.get(person.id, set())
         if si in mine:
-            reasons.append(f"{person.id}: already on this shift")
+            reasons.append(reason_line(person, "already on this shift"))
             continue
         reason = blocking_reason(problem, mine, pi, si, occupants)
-        if reason is None:
-            if cover_proven:
-                reason = "available, but only by moving duties that open a gap elsewhere"
-            elif proven_optimal:
-                reason = "available, but every way to add them costs more elsewhere"
-            else:
-                reason = "available, but not placed before the time limit"
-        reasons.append(f"{person.id}: {reason}")
-    if not reasons:
-        reasons.append(f"nobody on the rota does {slot.shift}")
+        reasons.append(reason_line(person, reason or free))
     return reasons
 
 

@@ -156,6 +156,13 @@ class Person:
     day_rate: float | None = None
     locum_kind: str | None = None  # "contracted" (paid anyway) or "sessional" (per day)
     limits: WorkLimits = field(default_factory=WorkLimits)
+    # Days the person is not at work at all (leave, contract, a day they do not
+    # work); None: their unavailable days. A lapsed approval stops duty, not work,
+    # so documentation time can still fall on those days.
+    away: frozenset[int] | None = None
+
+    def is_away(self, day: int) -> bool:
+        return day in (self.away if self.away is not None else self.unavailable)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -241,6 +248,7 @@ class Weights:
 
     cover_minimum: int = 10_000
     composition: int = 5_000
+    documentation_time: int = 100  # per documentation morning moved or not placed
     cover_target: int = 200
     duty_fairness: int = 200
     weekend_fairness: int = 100
@@ -292,6 +300,19 @@ class Rules:
     weights: Weights = field(default_factory=Weights)
     # (a, b): shift b may not be worked the day after shift a.
     forbidden_successions: tuple[tuple[str, str], ...] = ()
+    # fte_duty_limit: duty days per person per month at most the ceiling of their
+    # FTE share plus this many (None: no limit, as the standard instances set).
+    fte_limit_extra_days: int | None = 1
+    # (role, level): a role rostered at a reduced level of its FTE share (managers
+    # at 0.5 in AMHP services), in the fair shares and the FTE limit alike.
+    role_levels: tuple[tuple[str, float], ...] = (("manager", 0.5),)
+    # documentation_time: the days after a block's end within which its morning
+    # may be placed when duties take the first ones.
+    documentation_within_days: int = 5
+
+    def duty_level(self, person: Person) -> float:
+        """The person's FTE times their role's level: their weight in fair shares."""
+        return person.fte * dict(self.role_levels).get(person.role, 1.0)
 
 
 @dataclass(frozen=True)
@@ -351,6 +372,14 @@ class Problem:
         object.__setattr__(
             self, "_reference", {(d.person, d.day, d.shift): d for d in self.reference}
         )
+        object.__setattr__(self, "_memo", {})
+
+    def memo(self, key: str, compute):
+        """``compute()`` once per problem: figures derived from the problem alone that
+        both the model and its explanations read (the FTE limits)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def in_reference(self, person: str, slot: Slot) -> bool:
         """Whether the rota being repaired has ``person`` on ``slot``."""

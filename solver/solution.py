@@ -41,6 +41,17 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class CompositionGap:
+    """A slot short of a required role (``Requirement``: a lead in the hub), with
+    one reason per person who holds that role and does the shift."""
+
+    slot: int
+    requirement: str
+    missing: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Progress:
     elapsed: float
     objective: float
@@ -58,10 +69,16 @@ class Solution:
     shadows: tuple[tuple[str, int], ...] = ()  # supernumerary, never counted
     penalties: tuple[Penalty, ...] = ()
     gaps: tuple[Gap, ...] = ()
+    composition_gaps: tuple[CompositionGap, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
     # The number of missing people is proven minimal (the cover-first phase ended
     # optimal), even when the rest of the objective is not.
     gaps_proven: bool = False
+    # The number of missing required roles is proven minimal given the gaps (the
+    # composition phase ended optimal after a proven cover phase).
+    composition_proven: bool = False
+    # The sessional-locum days are proven fewest given both (their phase too).
+    locum_days_proven: bool = False
 
     def assigned(self) -> dict[int, list[str]]:
         """People assigned per slot index, in the order the solver listed them."""

@@ -14,11 +14,11 @@ from ortools.sat.python import cp_model
 from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
 from solver.deadline import DeadlineModel, OutOfTime
-from solver.explain import gap_reasons
+from solver.explain import composition_reasons, gap_reasons
 from solver.problem import Problem
 from solver.rules.hard import HARD_RULES
-from solver.rules.soft import SOFT_RULES, CoverMinimum, RotaChanges
-from solver.solution import Gap, Penalty, Progress, Solution, SolveStatus
+from solver.rules.soft import SOFT_RULES, Composition, CoverMinimum, RotaChanges, SessionalLocum
+from solver.solution import CompositionGap, Gap, Penalty, Progress, Solution, SolveStatus
 
 # Seconds a final step that only reads a rota back (every duty held) may take past
 # the time limit: propagation, no search. What a solve takes past its limit is
@@ -26,11 +26,18 @@ from solver.solution import Gap, Penalty, Progress, Solution, SolveStatus
 SETTLE_MARGIN = 2.0
 # Share of the time limit the cover-first phase may use (it usually proves its
 # optimum in a second or two and hands the rest on).
-COVER_FIRST_SHARE = 0.5
+COVER_FIRST_SHARE = 0.4
 COVER_FIRST_WORKERS = 8
 # Rules minimised alone, in this order, before the full objective (cover_first),
-# each with its share of the time limit: the gaps, then a repair's changes.
-LEXICOGRAPHIC = ((CoverMinimum.name, COVER_FIRST_SHARE), (RotaChanges.name, 0.25))
+# each with its share of the time limit: the gaps; the required roles (a lead in
+# the hub); sessional-locum days (money); a repair's changes. A phase that proves
+# its level early hands the rest of its share on.
+LEXICOGRAPHIC = (
+    (CoverMinimum.name, COVER_FIRST_SHARE),
+    (Composition.name, 0.2),
+    (SessionalLocum.name, 0.1),
+    (RotaChanges.name, 0.2),
+)
 MAIN_PHASE = "all_rules"  # the full objective, after the LEXICOGRAPHIC phases
 # Models with more assignment variables than this start from a constructed rota:
 # on Curtois instance 20 (35 000) the whole model found no rota in 120 s.
@@ -183,7 +190,11 @@ def solve(
             if params.cover_first
             else ([], None)
         )
-        cover_proven = not phases or phases[0] == cp_model.OPTIMAL
+        # Phase k's level is proven when it and every phase before it ended optimal.
+        proven = tuple(
+            params.cover_first and all(c == cp_model.OPTIMAL for c in phases[: k + 1])
+            for k in range(3)
+        )
         phases_proven = all(c == cp_model.OPTIMAL for c in phases)
         code, bound = cp_model.UNKNOWN, float("nan")
         announce(MAIN_PHASE)
@@ -219,8 +230,7 @@ def solve(
         # any rota lands here: said as it is (unknown), the limit never stretched.
         name = SolveStatus.INFEASIBLE if code == cp_model.INFEASIBLE else SolveStatus.UNKNOWN
         return Solution(name, float("nan"), bound, wall, stats=stats)
-    cover_proven = params.cover_first and cover_proven
-    return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, cover_proven, bound)
+    return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, proven, bound)
 
 
 def _new_solver(params: SolveParams) -> cp_model.CpSolver:
@@ -388,10 +398,13 @@ def _read_solution(
     optimal: bool,
     wall: float,
     stats: dict,
-    cover_proven: bool,
+    proven: tuple[bool, ...],
     bound: float,
 ) -> Solution:
+    """``proven``: the gaps, then the missing required roles, then the sessional
+    locum days, each proven minimal by its lexicographic phase."""
     problem = ctx.problem
+    cover_proven, composition_proven, locums_proven = proven
     assignments = tuple(
         (problem.people[pi].id, si) for (pi, si), var in ctx.x.items() if solver.value(var)
     )
@@ -414,6 +427,7 @@ def _read_solution(
         for si, slot in enumerate(problem.slots)
         if len(on_slot.get(si, ())) < slot.min
     )
+    composition = _composition_gaps(problem, held, on_slot, optimal, composition_proven or optimal)
     return Solution(
         status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         objective=solver.objective_value,
@@ -423,9 +437,33 @@ def _read_solution(
         shadows=shadows,
         penalties=penalties,
         gaps=gaps,
+        composition_gaps=composition,
         stats=stats,
         gaps_proven=cover_proven or optimal,
+        composition_proven=composition_proven or optimal,
+        locum_days_proven=locums_proven or optimal,
     )
+
+
+def _composition_gaps(
+    problem: Problem,
+    held: dict[str, set[int]],
+    on_slot: dict[int, list[str]],
+    optimal: bool,
+    proven: bool,
+) -> tuple[CompositionGap, ...]:
+    """Each slot short of a required role, with the causes for each role holder."""
+    roles = {p.id: p.role for p in problem.people}
+    out = []
+    for si, slot in enumerate(problem.slots):
+        occupants = on_slot.get(si, [])
+        for req in slot.requirements:
+            have = sum(1 for pid in occupants if roles[pid] in req.roles)
+            if have >= req.min:
+                continue
+            why = composition_reasons(problem, held, si, occupants, req, optimal, proven)
+            out.append(CompositionGap(si, req.label, req.min - have, tuple(why)))
+    return tuple(out)
 
 
 def _penalty(solver: cp_model.CpSolver, term: PenaltyTerm) -> Penalty | None:

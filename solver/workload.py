@@ -31,6 +31,14 @@ def total_load(person: Person, weighted_duty_days: float, ft_days: int) -> float
     return (person.caseload_share + weighted_duty_days / ft_days) / person.fte
 
 
+def _balanced_load(problem: Problem, pi: int, share: float, ft_days: int) -> float:
+    """The load that balancing evens out: total load over the role's level, so a
+    role rostered at a reduced level (managers at half) comes out with that part."""
+    person = problem.people[pi]
+    level = problem.rules.duty_level(person) / person.fte if person.fte else 1.0
+    return total_load(person, share, ft_days) / (level or 1.0)
+
+
 def split_targets(
     problem: Problem,
     candidates: Mapping[int, Sequence[int]],
@@ -57,14 +65,14 @@ def balanced_weights(
     problem: Problem, candidates: Mapping[int, Sequence[int]], people: Sequence[int]
 ) -> dict[int, float]:
     """Split weights that even out total load; plain FTE when balancing is off."""
-    flat = {pi: problem.people[pi].fte for pi in people}
+    flat = {pi: problem.rules.duty_level(problem.people[pi]) for pi in people}
     if not problem.rules.balance_caseload:
         return flat
     ft_days = full_time_days(problem)
     weights = dict(flat)
     for _ in range(ITERATIONS):
         shares = split_targets(problem, candidates, weights, shift_weighted=True)
-        loads = {pi: total_load(problem.people[pi], shares[pi], ft_days) for pi in people}
+        loads = {pi: _balanced_load(problem, pi, shares[pi], ft_days) for pi in people}
         busy = [pi for pi in people if shares[pi] > 0]
         if not busy:
             break

@@ -206,6 +206,8 @@ def cover(
 # What the progress bar says while a phase runs and before its first rota.
 PHASES = {
     "cover_minimum": "finding the fewest gaps",
+    "composition": "finding a lead for every shift",
+    "sessional_locum": "using as few locum days as possible",
     "rota_changes": "keeping changes few",
     solver.MAIN_PHASE: "weighing every rule",
 }
@@ -390,7 +392,7 @@ def whatif(
             workers=workers,
             on_month=lambda name, month: bar.update(task, advance=1, now=f"{name} {month}"),
         )
-    from amhp.whatif.report import render_html, to_xlsx
+    from amhp.whatif.report import money, render_html, to_xlsx
 
     _write(out, (json.dumps(results, indent=2) + "\n").encode())
     if report:
@@ -400,7 +402,13 @@ def whatif(
     for s in results["scenarios"]:
         gaps = sum(m["slot_days_below_min"] for m in s["months"])
         days = sum(m["locum_days_needed"] for m in s["months"])
-        console.print(f"{s['name']}: {gaps} slot-days below minimum, {days} locum days needed")
+        left = sum(m["gaps_with_locum"] for m in s["months"])
+        cost = sum(m["locum_cost"] for m in s["months"])
+        currency = next((m["currency"] for m in s["months"]), "GBP")
+        console.print(
+            f"{s['name']}: {gaps} slot-days below minimum, {days} locum days would close "
+            f"what they can ({money(cost, currency)}), {left} people still missing"
+        )
     console.print(f"wrote {', '.join(str(p) for p in (out, report, xlsx) if p)}")
 
 

@@ -48,6 +48,17 @@ def gaps_table(rota: RotaExport) -> Table:
     return table
 
 
+def composition_table(rota: RotaExport) -> Table:
+    proven = " (proven fewest)" if rota.composition_proven else ""
+    table = Table(title=f"Shifts without a required role ({len(rota.composition_gaps)}){proven}")
+    for col in ("date", "shift", "requirement", "missing", "why nobody who holds it could"):
+        table.add_column(col)
+    for g in rota.composition_gaps:
+        row = (g.date.isoformat(), g.shift, g.requirement, str(g.missing), "\n".join(g.reasons))
+        table.add_row(*row)
+    return table
+
+
 def penalties_table(rota: RotaExport) -> Table:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for p in rota.penalties:
@@ -69,6 +80,8 @@ def print_rota(console: Console, export: dict) -> None:
         console.print(gaps_table(rota))
     else:
         console.print("[green]No gaps: every slot meets its minimum.[/]")
+    if rota.composition_gaps:
+        console.print(composition_table(rota))
     console.print(penalties_table(rota))
     console.print(
         f"status [bold]{rota.status}[/]  objective {rota.objective}  "
@@ -92,7 +105,8 @@ def print_changes(console: Console, export: dict) -> None:
     affected = sorted({c.person for c in rota.changes})
     console.print(
         f"{len(rota.changes)} changes, {len(affected)} people affected; "
-        f"{len(rota.gaps)} shifts below minimum"
+        f"{len(rota.gaps)} shifts below minimum, "
+        f"{len(rota.composition_gaps)} without a required role"
     )
 
 
@@ -113,6 +127,10 @@ def explain(console: Console, export: dict, person: str | None, day: date | None
     for g in found.gaps:
         console.print(f"[bold red]gap[/] {g.date} {g.shift}: {g.missing} missing")
         for r in found.reasons(g):
+            console.print(f"    {r}")
+    for c in found.composition_gaps:
+        console.print(f"[bold red]no {c.requirement}[/] {c.date} {c.shift}: {c.missing} short")
+        for r in found.reasons(c):
             console.print(f"    {r}")
     table = Table(title="Soft-rule costs")
     for col in ("rule", "who / where", "cost", "detail"):

@@ -16,6 +16,7 @@ from amhp.service.calendar import Period, closure_key_days, closure_window, is_b
 from amhp.service.model import (
     CALLOUT_REASON,
     LEAVE_LABELS,
+    WEEKDAYS,
     CoverRule,
     Practitioner,
     ServiceDefinition,
@@ -60,7 +61,9 @@ def documentation_window(
     service: ServiceDefinition, day: date, zone: ZoneInfo
 ) -> tuple[datetime, datetime] | None:
     doc = service.rules.documentation
-    if doc is None:
+    if doc is None or is_bank_holiday(service.service, day):
+        return None
+    if WEEKDAYS[day.weekday()] not in doc.working_days:
         return None
     start = datetime.combine(day, doc.start, tzinfo=zone).astimezone(UTC)
     return start, start + timedelta(hours=doc.hours)
@@ -99,10 +102,21 @@ def shift_instants(shift: ShiftTypeDef, day: date, zone: ZoneInfo) -> tuple[date
 def unavailability(
     service: ServiceDefinition, person: Practitioner, days: list[date]
 ) -> dict[int, str]:
-    """Each date the person may not be rostered at all, with the reason."""
+    """Each date the person may not be rostered at all, with the reason: the days
+    they are away from work, and those after their approval lapses."""
+    out = away_days(service, person, days)
+    lapse = person.approval_expires
+    for i, d in enumerate(days):
+        if i not in out and lapse and d >= lapse:
+            out[i] = f"approval lapsed {lapse.isoformat()}"
+    return out
+
+
+def away_days(service: ServiceDefinition, person: Practitioner, days: list[date]) -> dict[int, str]:
+    """Each date the person is not at work at all (leave, contract, a day they do
+    not work), with the reason."""
     out: dict[int, str] = {}
     leave = [lv for lv in service.leave if lv.person == person.id]
-    weekday_names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     contract = person.contract
     for i, d in enumerate(days):
         reason = next((LEAVE_LABELS[lv.kind] for lv in leave if lv.start <= d <= lv.end), None)
@@ -110,9 +124,7 @@ def unavailability(
             reason = f"contract starts {contract.start.isoformat()}"
         if reason is None and contract and contract.end and d > contract.end:
             reason = f"contract ended {contract.end.isoformat()}"
-        if reason is None and person.approval_expires and d >= person.approval_expires:
-            reason = f"approval lapsed {person.approval_expires.isoformat()}"
-        if reason is None and weekday_names[d.weekday()] not in person.working_days:
+        if reason is None and WEEKDAYS[d.weekday()] not in person.working_days:
             reason = "not a working day"
         if reason:
             out[i] = reason
@@ -141,6 +153,7 @@ def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> so
         shift_types=frozenset(p.shift_types),
         warranted_from=p.warranted_from,
         unavailable=unavailability(service, p, days),
+        away=frozenset(away_days(service, p, days)),
         no_day_duty=mornings_after_callouts(service, p, days),
         history=by_name(solver.History, p.history),
         day_rate=p.contract.day_rate if p.contract else None,
@@ -160,6 +173,7 @@ def caseload_share(service: ServiceDefinition, p: Practitioner) -> float:
 SOLVER_ONLY = {
     "forbidden_successions": "general rostering (Curtois benchmarks); AMHP services use rest",
     "balance_caseload": "set under rules.workload",
+    "documentation_within_days": "set under rules.documentation.within_days",
 }
 # Service settings the builder turns into days, windows or reports instead.
 SERVICE_ONLY = {
@@ -192,6 +206,12 @@ def _rules(service: ServiceDefinition) -> solver.Rules:
         trainees=by_name(solver.Trainees, r.trainees),
         weights=by_name(solver.Weights, r.weights),
         balance_caseload=r.workload.balance_caseload,
+        role_levels=tuple(sorted(r.role_levels.items())),
+        documentation_within_days=(
+            r.documentation.within_days
+            if r.documentation
+            else solver.Rules.documentation_within_days
+        ),
     )
 
 

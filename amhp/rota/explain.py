@@ -7,7 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from amhp.rota.reader import ExportGap, ExportPenalty, ExportPerson, ExportRecovery, RotaExport
+from amhp.rota.causes import names_person
+from amhp.rota.reader import (
+    ExportCompositionGap,
+    ExportGap,
+    ExportPenalty,
+    ExportPerson,
+    ExportRecovery,
+    RotaExport,
+)
 
 
 @dataclass(frozen=True)
@@ -16,16 +24,13 @@ class Explanation:
     penalties: list[ExportPenalty]
     person: ExportPerson | None
     recovery: list[ExportRecovery]
+    composition_gaps: list[ExportCompositionGap]
 
-    def reasons(self, gap: ExportGap) -> list[str]:
+    def reasons(self, gap: ExportGap | ExportCompositionGap) -> list[str]:
         """The gap's causes, only the person's own when one was asked for."""
         if self.person is None:
             return gap.reasons
         return [r for r in gap.reasons if names_person(r, self.person.id)]
-
-
-def names_person(reason: str, person: str) -> bool:
-    return reason.startswith(f"{person}: ")
 
 
 def explain(doc: RotaExport, person: str | None = None, day: date | None = None) -> Explanation:
@@ -33,12 +38,14 @@ def explain(doc: RotaExport, person: str | None = None, day: date | None = None)
     who = doc.person(person) if person else None
     if person and who is None:
         raise KeyError(f"no person {person!r} in this rota")
-    gaps = [
-        g
-        for g in doc.gaps
-        if (day is None or g.date == day)
-        and (person is None or any(names_person(r, person) for r in g.reasons))
-    ]
+
+    def wanted(g: ExportGap | ExportCompositionGap) -> bool:
+        return (day is None or g.date == day) and (
+            person is None or any(names_person(r, person) for r in g.reasons)
+        )
+
+    gaps = [g for g in doc.gaps if wanted(g)]
+    composition = [g for g in doc.composition_gaps if wanted(g)]
     penalties = [
         p
         for p in doc.penalties
@@ -49,4 +56,4 @@ def explain(doc: RotaExport, person: str | None = None, day: date | None = None)
         if person
         else []
     )
-    return Explanation(gaps, penalties, who, recovery)
+    return Explanation(gaps, penalties, who, recovery, composition)

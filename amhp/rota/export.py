@@ -107,6 +107,8 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
         "period": {"start": built.period.start.isoformat(), "end": built.period.end.isoformat()},
         "status": solution.status,
         "gaps_proven": solution.gaps_proven,
+        "composition_proven": solution.composition_proven,
+        "locum_days_proven": solution.locum_days_proven,
         "objective": _number(solution.objective),
         "bound": _number(solution.bound),
         "wall_time_s": round(solution.wall_time, 3),
@@ -142,7 +144,20 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
             {**slot_ref(g.slot), "missing": g.missing, "reasons": list(g.reasons)}
             for g in solution.gaps
         ],
+        "composition_gaps": [
+            {
+                **slot_ref(g.slot),
+                "requirement": g.requirement,
+                "missing": g.missing,
+                "reasons": list(g.reasons),
+            }
+            for g in solution.composition_gaps
+        ],
         "recovery": recovery,
+        "documentation_unplaced": [
+            {"person": u.person, "after": slot_ref(u.after)}
+            for u in solver.unplaced_documentation(problem, solution)
+        ],
         "costs": locum_costs(service, problem, solution),
         "workload": {
             "model": "caseload-share + weighted-duty / full-time-days, per FTE",

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from amhp.rota.reader import ExportGap, ExportPerson, ExportShift, RotaExport, read_export
+from amhp.rota.reader import (
+    ExportCompositionGap,
+    ExportGap,
+    ExportPerson,
+    ExportShift,
+    RotaExport,
+    read_export,
+)
 
 
 @dataclass
@@ -35,10 +42,16 @@ class Row:
 @dataclass
 class DayGaps:
     gaps: list[ExportGap]
+    # Shifts that day short of a required role (a lead in the hub).
+    roles: list[ExportCompositionGap] = field(default_factory=list)
 
     @property
     def missing(self) -> int:
         return sum(g.missing for g in self.gaps)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.gaps or self.roles)
 
 
 @dataclass
@@ -52,6 +65,10 @@ class Grid:
     @property
     def total_missing(self) -> int:
         return sum(d.missing for d in self.gaps)
+
+    @property
+    def shifts_without_role(self) -> int:
+        return len(self.rota.composition_gaps)
 
 
 def build_grid(export: dict | RotaExport) -> Grid:
@@ -88,6 +105,9 @@ def build_grid(export: dict | RotaExport) -> Grid:
     by_day: dict[date, list[ExportGap]] = {}
     for gap in rota.gaps:
         by_day.setdefault(gap.date, []).append(gap)
+    roles_by_day: dict[date, list[ExportCompositionGap]] = {}
+    for short in rota.composition_gaps:
+        roles_by_day.setdefault(short.date, []).append(short)
     rows = [
         Row(
             person=p,
@@ -99,4 +119,10 @@ def build_grid(export: dict | RotaExport) -> Grid:
         )
         for p in rota.people
     ]
-    return Grid(rota, days, rows, [DayGaps(by_day.get(d, [])) for d in days], rota.shift_by_code)
+    return Grid(
+        rota,
+        days,
+        rows,
+        [DayGaps(by_day.get(d, []), roles_by_day.get(d, [])) for d in days],
+        rota.shift_by_code,
+    )

@@ -91,11 +91,28 @@ class ExportGap(_Read):
     reasons: list[str] = Field(default_factory=list)
 
 
+class ExportCompositionGap(_Read):
+    """A shift short of a role its cover rule requires (a lead in the hub)."""
+
+    date: dt.date
+    shift: str
+    requirement: str
+    missing: int
+    reasons: list[str] = Field(default_factory=list)
+
+
 class ExportRecovery(_Read):
     person: str
     kind: Literal["documentation", "rest_day"]
     start: dt.datetime
     end: dt.datetime
+    after: SlotRef
+
+
+class ExportUnplaced(_Read):
+    """A hub block end whose documentation time found no free working morning."""
+
+    person: str
     after: SlotRef
 
 
@@ -132,6 +149,8 @@ class RotaExport(_Read):
     period: Period
     status: str
     gaps_proven: bool = False
+    composition_proven: bool = False
+    locum_days_proven: bool = False
     objective: int | float | None = None
     bound: int | float | None = None
     wall_time_s: float | None = None
@@ -140,7 +159,9 @@ class RotaExport(_Read):
     shifts: list[ExportShift] = Field(default_factory=list)
     slots: list[ExportSlot] = Field(default_factory=list)
     gaps: list[ExportGap] = Field(default_factory=list)
+    composition_gaps: list[ExportCompositionGap] = Field(default_factory=list)
     recovery: list[ExportRecovery] = Field(default_factory=list)
+    documentation_unplaced: list[ExportUnplaced] = Field(default_factory=list)
     costs: ExportCosts = Field(default_factory=ExportCosts)
     penalties: list[ExportPenalty] = Field(default_factory=list)
     # A repair: the version it repairs, the first date it could change, what changed.

@@ -8,6 +8,8 @@ does not have, or when docs/rules.md differs from :func:`render`.
 
 from __future__ import annotations
 
+import inspect
+import sys
 from pathlib import Path
 from typing import get_args, get_origin
 
@@ -17,6 +19,8 @@ import solver
 from amhp.service.model import RuleSettings, ServiceDefinition
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+# Modules holding many rules: their docstrings describe the module, not one rule.
+SHARED_MODULES = {"hard", "soft", "pattern"}
 
 
 def _models_in(annotation) -> tuple[type[BaseModel] | None, bool]:
@@ -67,9 +71,11 @@ def render() -> str:
         "and every cost is reported by rule name and person or slot.",
         "",
         "Solving is lexicographic: first the fewest missing people (`cover_minimum`",
-        "alone, usually proven in a second or two), then every soft rule together with",
-        "the gaps held at that level. So the number of gaps is proven even when the",
-        "time limit ends the rest of the search (the solution's `gaps_proven`).",
+        "alone, usually proven in a second or two), then the fewest missing required",
+        "roles (`composition`, a lead in the hub), then the fewest sessional-locum days,",
+        "then every soft rule together with the levels reached held. So the number of",
+        "gaps and of lead-less shifts is proven even when the time limit ends the rest",
+        "of the search (the solution's `gaps_proven` and `composition_proven`).",
         "",
         "| rule | kind | what it does | service-file keys (default) |",
         "| --- | --- | --- | --- |",
@@ -80,4 +86,16 @@ def render() -> str:
             keys = "<br>".join(f"`{k}` ({default_of(k)})" for k in settings.get(rule.name, ()))
             lines.append(f"| `{rule.name}` | {kind} | {rule.description} | {keys or '—'} |")
     lines.append("")
+    lines.extend(_details())
     return "\n".join(lines)
+
+
+def _details() -> list[str]:
+    """The full statement of each rule that has a module of its own (its docstring)."""
+    out: list[str] = []
+    for rule in (*solver.HARD_RULES, *solver.SOFT_RULES):
+        module = sys.modules[type(rule).__module__]
+        if module.__name__.rsplit(".", 1)[-1] in SHARED_MODULES or not module.__doc__:
+            continue
+        out += [f"## `{rule.name}`", "", inspect.cleandoc(module.__doc__), ""]
+    return out

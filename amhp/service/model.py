@@ -5,7 +5,7 @@ mistake is reported with its field path before anything is written or solved."""
 from __future__ import annotations
 
 from datetime import time
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -158,6 +158,7 @@ class WeightSettings(Strict):
 
     cover_minimum: int = _weight("cover_minimum")
     composition: int = _weight("composition")
+    documentation_time: int = _weight("documentation_time")
     cover_target: int = _weight("cover_target")
     duty_fairness: int = _weight("duty_fairness")
     weekend_fairness: int = _weight("weekend_fairness")
@@ -221,6 +222,18 @@ class DocumentationSettings(Strict):
 
     hours: float = Field(default=2.5, gt=0, le=8, json_schema_extra=sets("documentation_time"))
     start: Clock = Field(default=time(9, 0), json_schema_extra=sets("documentation_time"))
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        description="The service's working mornings (never a bank holiday).",
+        json_schema_extra=sets("documentation_time"),
+    )
+    within_days: int = Field(
+        default=_RULES.documentation_within_days,
+        ge=1,
+        le=14,
+        description="Days after a block's end within which documentation time is placed.",
+        json_schema_extra=sets("documentation_time"),
+    )
 
 
 class WorkloadSettings(Strict):
@@ -267,6 +280,18 @@ class RuleSettings(Strict):
     )
     preferred_block_days: int = Field(
         default=_RULES.preferred_block_days, ge=1, le=14, json_schema_extra=sets("short_block")
+    )
+    fte_limit_extra_days: int | None = Field(
+        default=_RULES.fte_limit_extra_days,
+        ge=0,
+        le=31,
+        description="Days above the ceiling of a person's FTE share of the month's duty.",
+        json_schema_extra=sets("fte_duty_limit"),
+    )
+    role_levels: dict[Role, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=lambda: dict(_RULES.role_levels),
+        description="A role's duty level as a fraction of its FTE share (managers: 0.5).",
+        json_schema_extra=sets("fte_duty_limit", "duty_fairness"),
     )
     documentation: DocumentationSettings | None = Field(default_factory=DocumentationSettings)
     trainees: TraineeSettings = Field(default_factory=TraineeSettings)

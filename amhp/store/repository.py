@@ -306,6 +306,7 @@ def save_rota(
         "month": month,
         "status": doc.status,
         "missing": sum(g.missing for g in doc.gaps),
+        "without_required_role": len(doc.composition_gaps),
     }
     if doc.base_version is not None:
         detail["base_version"] = doc.base_version

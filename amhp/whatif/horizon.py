@@ -3,7 +3,9 @@
 The horizon is solved month by month: each month starts from the previous month's
 rota (rest, runs and closure caps across the boundary, via ``carry_in``) and from
 history updated with what was worked (weekends, nights, bank holidays), so fairness
-carries across months. One model over twelve months would be far larger than the
+carries across months. A month with gaps is solved once more with sessional
+locums offered (amhp.whatif.locums): what they would close, and at what cost.
+One model over twelve months would be far larger than the
 monthly one that already needs its whole time limit; month by month keeps every
 solve the size the service solves in production.
 """
@@ -20,6 +22,7 @@ from amhp.rota.reader import read_export
 from amhp.rota.workload import load_spread, person_loads
 from amhp.service.calendar import Period, is_bank_holiday
 from amhp.service.model import ServiceDefinition
+from amhp.whatif.locums import locum_figure
 from amhp.whatif.scenarios import ScenarioFile, apply_changes
 
 FORMAT = "amhp-whatif/1"
@@ -36,8 +39,12 @@ class MonthResult:
     gaps_proven: bool
     slot_days_below_min: int
     slot_days_below_target: int
-    locum_days_needed: int
+    shortfall_person_days: int  # people missing below the minimums, summed
+    locum_days_needed: int  # days a rota offered sessional locums uses (amhp.whatif.locums)
     locum_cost: float
+    gaps_with_locum: int  # people still missing in that rota
+    locum_days_proven: bool  # that rota's gaps and locum days proven fewest
+    currency: str
     max_load: float
     load_spread: float
     duty_days: dict[str, int]
@@ -51,8 +58,12 @@ class MonthResult:
             "gaps_proven": self.gaps_proven,
             "slot_days_below_min": self.slot_days_below_min,
             "slot_days_below_target": self.slot_days_below_target,
+            "shortfall_person_days": self.shortfall_person_days,
             "locum_days_needed": self.locum_days_needed,
             "locum_cost": round(self.locum_cost, 2),
+            "gaps_with_locum": self.gaps_with_locum,
+            "locum_days_proven": self.locum_days_proven,
+            "currency": self.currency,
             "max_load": self.max_load,
             "load_spread": self.load_spread,
             "duty_days": self.duty_days,
@@ -106,6 +117,9 @@ def solve_horizon(
         rostered = {k: v for k, v in loads.items() if v.caseload_points is not None and v.rostered}
         rota = read_export(export)
         missing = sum(g.missing for g in rota.gaps)
+        locums = locum_figure(definition, month, previous, export, params, day_rate, stop)
+        if stop is not None and stop.is_set():
+            raise Stopped
         results.append(
             MonthResult(
                 month=month,
@@ -113,8 +127,12 @@ def solve_horizon(
                 gaps_proven=solution.gaps_proven,
                 slot_days_below_min=len(rota.gaps),
                 slot_days_below_target=sum(1 for s in rota.slots if len(s.assigned) < s.target),
-                locum_days_needed=missing,
-                locum_cost=missing * day_rate,
+                shortfall_person_days=missing,
+                locum_days_needed=locums.days,
+                locum_cost=locums.cost,
+                gaps_with_locum=locums.gaps_left,
+                locum_days_proven=locums.proven,
+                currency=definition.rules.currency,
                 max_load=max((v.total_load for v in rostered.values()), default=0.0),
                 load_spread=load_spread(loads),
                 duty_days={k: v.duty_days for k, v in loads.items()},

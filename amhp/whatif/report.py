@@ -12,14 +12,30 @@ matplotlib.use("Agg")  # no display: render to files only
 import matplotlib.pyplot as plt
 from openpyxl import Workbook
 
-MONTH_FIELDS = (
+# Per month: summed over the horizon in the comparison...
+SUMMED_FIELDS = (
     "slot_days_below_min",
     "slot_days_below_target",
+    "shortfall_person_days",
     "locum_days_needed",
     "locum_cost",
-    "max_load",
-    "load_spread",
+    "gaps_with_locum",
 )
+# ...and the worst month's.
+WORST_FIELDS = ("max_load", "load_spread")
+MONTH_FIELDS = SUMMED_FIELDS + WORST_FIELDS
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def money(amount: float, currency: str) -> str:
+    """``£1,530`` for a currency with a symbol, ``1,530 CHF`` otherwise."""
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+
+
+def _currency(doc: dict) -> str:
+    months = [m for s in doc.get("scenarios", doc.get("cells", [])) for m in s["months"]]
+    return next((m["currency"] for m in months if "currency" in m), "GBP")
 
 
 def _svg(fig) -> str:
@@ -77,11 +93,16 @@ def load_chart(doc: dict) -> str:
 def comparison(doc: dict) -> str:
     """The comparison itself (tables and charts), for the standalone page and for
     the web service's what-if page alike."""
-    head = "".join(f"<th scope=col>{escape(f.replace('_', ' '))}</th>" for f in MONTH_FIELDS)
+    currency = _currency(doc)
+    head = "".join(
+        f"<th scope=col>{escape(f.replace('_', ' '))}"
+        f"{f' ({currency})' if f == 'locum_cost' else ''}</th>"
+        for f in MONTH_FIELDS
+    )
     rows = []
     for s in doc["scenarios"]:
-        totals = {f: sum(m[f] for m in s["months"]) for f in MONTH_FIELDS[:4]}
-        worst = {f: max(m[f] for m in s["months"]) for f in MONTH_FIELDS[4:]}
+        totals = {f: sum(m[f] for m in s["months"]) for f in SUMMED_FIELDS}
+        worst = {f: max(m[f] for m in s["months"]) for f in WORST_FIELDS}
         cells = "".join(f"<td>{round({**totals, **worst}[f], 3)}</td>" for f in MONTH_FIELDS)
         rows.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
     by_month = []
@@ -90,7 +111,10 @@ def comparison(doc: dict) -> str:
         by_month.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
     months = "".join(f"<th scope=col>{m['month']}</th>" for m in doc["scenarios"][0]["months"])
     return f"""<p>Base service <code>{escape(doc["base"])}</code>, horizon {doc["horizon"]["start"]}
-to {doc["horizon"]["end"]}. Totals over the horizon; load columns are the worst month.</p>
+to {doc["horizon"]["end"]}. Totals over the horizon; load columns are the worst month.
+The shortfall counts people missing below the minimums; locum days are those a rota
+offered sessional locums for any shift really uses (a locum never works alone, so
+some shortfalls stay as gaps with a locum).</p>
 <table class=compare><thead><tr><th scope=col>scenario</th>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <h2>Slot-days below minimum per month</h2>
@@ -156,6 +180,7 @@ def render_sweep_html(doc: dict) -> str:
     from amhp.whatif.sweep import heat_map
 
     rows, cols, cells = heat_map(doc)
+    currency = _currency(doc)
     months = len(doc["cells"][0]["months"]) if doc["cells"] else 1
     axes = doc["axes"]
     columns = f" Columns: {escape(axes[1]['name'])}." if len(axes) > 1 else ""
@@ -168,7 +193,8 @@ def render_sweep_html(doc: dict) -> str:
             bg, fg = _heat_colour(cell["months_at_risk"] / months)
             title = (
                 f"{cell['slot_days_below_min']} slot-days below minimum, "
-                f"{cell['locum_days_needed']} locum days (£{cell['locum_cost']:,.0f})"
+                f"{cell['locum_days_needed']} locum days "
+                f"({money(cell['locum_cost'], currency)})"
             )
             tds.append(
                 f'<td style="background:{bg};color:{fg}" title="{escape(title)}">'
@@ -203,7 +229,7 @@ minimum cover. Rows: {escape(axes[0]["name"])}.{columns}</p>
 </table>
 <h2>Every combination</h2>
 <table><thead><tr><th>combination</th><th>months at risk</th>
-<th>slot-days below minimum</th><th>locum days needed</th><th>locum cost £</th>
+<th>slot-days below minimum</th><th>locum days needed</th><th>locum cost ({currency})</th>
 <th>max load</th><th>all months optimal</th></tr></thead><tbody>{detail}</tbody></table>
 </body></html>
 """

@@ -121,6 +121,7 @@ def explain(
         raise HTTPException(404, str(exc.args[0])) from None
     return {
         "gaps": [g.model_dump(mode="json") for g in found.gaps],
+        "composition_gaps": [g.model_dump(mode="json") for g in found.composition_gaps],
         "penalties": [p.model_dump(mode="json") for p in found.penalties],
     }
 

@@ -1,6 +1,7 @@
-"""What every hard rule is: it posts its constraints, may exclude a (person, slot)
-pair outright, says why one more duty would break it (gap reasons), and names the
-time off it keeps free after a person's duties (recovery, for the calendar)."""
+"""What every rule is. A hard rule posts its constraints, may exclude a (person,
+slot) pair outright, says why one more duty would break it (gap reasons), and names
+the time off it keeps free after a person's duties (recovery, for the calendar). A
+soft rule posts named, weighted penalty terms, and may name recovery time too."""
 
 from __future__ import annotations
 
@@ -33,4 +34,22 @@ class HardRule:
     def recovery(self, problem: Problem, pi: int, held: list[int]) -> list[Recovery]:
         """The time off this rule keeps free after person ``pi``'s duties ``held``
         (slot indexes, counted and shadow), in a finished rota."""
+        return []
+
+
+class SoftRule:
+    name: str = ""
+    description: str = ""
+
+    def applies(self, problem: Problem) -> bool:
+        return True
+
+    def weight(self, problem: Problem) -> int:
+        return getattr(problem.rules.weights, self.name)
+
+    def post(self, ctx: ModelContext) -> None:
+        raise NotImplementedError
+
+    def recovery(self, problem: Problem, pi: int, held: list[int]) -> list[Recovery]:
+        """As for a hard rule: the time off this rule places after ``held``."""
         return []

@@ -11,6 +11,7 @@ from datetime import timedelta
 from solver.context import ModelContext
 from solver.problem import Person, Problem, Slot
 from solver.rules.base import HardRule
+from solver.rules.part_time import FteDutyLimit
 from solver.rules.pattern import PATTERN_RULES
 from solver.solution import Recovery
 
@@ -368,108 +369,6 @@ class EstablishedOnEveryShift(_NeverOnly):
         return person.role == "locum" or newly_warranted(problem, person, slot)
 
 
-class DocumentationTime(HardRule):
-    """After the last day of a hub block, the next working morning holds
-    documentation time; no duty may overlap it. Only a first day back after days
-    away can clash (the day straight after a block is off by definition)."""
-
-    name = "documentation_time"
-    description = "Documentation time after a hub block is never double-booked."
-
-    def applies(self, problem):
-        return any(s.documentation for s in problem.shift_types)
-
-    def post(self, ctx: ModelContext) -> None:
-        for pi, day, first_back in self._clashes(ctx.problem, ctx.by_person):
-            hub = sum(
-                ctx.present[pi, s]
-                for s in ctx.by_person_day.get((pi, day), ())
-                if ctx.problem.shift_type(ctx.problem.slots[s].shift).documentation
-            )
-            for t in first_back:
-                ctx.model.add(hub + ctx.present[pi, t] <= 1)
-
-    def _clashes(self, problem: Problem, by_person):
-        """(person, block-end day, slots on their next working day overlapping the window)."""
-        for pi, slots in by_person.items():
-            person = problem.people[pi]
-            days = {problem.slots[s].day for s in slots}
-            for d in sorted(days):
-                after = self.morning_after(problem, person, d)
-                if after is None or after[0] == d + 1:
-                    continue
-                e, window = after
-                first_back = [
-                    s
-                    for s in slots
-                    if problem.slots[s].day == e
-                    and problem.slots[s].start < window[1]
-                    and window[0] < problem.slots[s].end
-                ]
-                if first_back:
-                    yield pi, d, first_back
-
-    @staticmethod
-    def morning_after(problem: Problem, person: Person, day: int):
-        """(date index, window) of the documentation time after a block ending on
-        ``day``: the person's next working date, or None (past the horizon, or no
-        documentation setting)."""
-        e = next_working_day(person, day, len(problem.days))
-        window = problem.days[e].documentation if e is not None else None
-        return (e, window) if window else None
-
-    def blocks(self, problem, held, pi, si, occupants):
-        slot = problem.slots[si]
-        for other in held:
-            o = problem.slots[other]
-            if not problem.shift_type(o.shift).documentation:
-                continue
-            after = self.morning_after(problem, problem.people[pi], o.day)
-            if after is None or after[0] != slot.day or after[0] == o.day + 1:
-                continue
-            window = after[1]
-            if slot.start < window[1] and window[0] < slot.end:
-                return f"documentation time after {_fmt(problem, o)}"
-        return None
-
-    def recovery(self, problem, pi, held):
-        """After the last day of a block of a documentation shift (a block ends where
-        the next day holds no documentation shift: an evening on-call the next day
-        does not carry it on), on the next working morning, unless a duty of theirs
-        overlaps that morning's window."""
-        person = problem.people[pi]
-        documenting = {
-            problem.slots[s].day
-            for s in held
-            if problem.shift_type(problem.slots[s].shift).documentation
-        }
-        out = []
-        for si in held:
-            slot = problem.slots[si]
-            if not problem.shift_type(slot.shift).documentation or slot.day + 1 in documenting:
-                continue
-            after = self.morning_after(problem, person, slot.day)
-            if after is None:
-                continue
-            e, window = after
-            if not any(
-                problem.slots[o].day == e
-                and problem.slots[o].start < window[1]
-                and window[0] < problem.slots[o].end
-                for o in held
-            ):
-                out.append(Recovery(person.id, "documentation", self.name, e, si, window))
-        return out
-
-
-def next_working_day(person: Person, day: int, n_days: int) -> int | None:
-    """The person's first date after ``day`` that is not marked unavailable."""
-    for e in range(day + 1, n_days):
-        if e not in person.unavailable:
-            return e
-    return None
-
-
 class _PerMonthCap(HardRule):
     """At most N counted dates of a kind per person per calendar month."""
 
@@ -585,9 +484,9 @@ HARD_RULES: tuple[HardRule, ...] = (
     ShadowBesideExperienced(),
     NewlyWarrantedSupport(),
     EstablishedOnEveryShift(),
-    DocumentationTime(),
     MaxOnCallsPerMonth(),
     MaxWeekendDaysPerMonth(),
+    FteDutyLimit(),
     *PATTERN_RULES,
     FixedCells(),
     FrozenDays(),

@@ -12,18 +12,9 @@ from collections.abc import Callable
 from solver.blocks import duty_blocks, inside_horizon
 from solver.context import ModelContext, PenaltyTerm
 from solver.problem import Problem, Slot
+from solver.rules.base import SoftRule
+from solver.rules.documentation import DocumentationTime
 from solver.workload import balanced_weights, split_targets
-
-
-class SoftRule:
-    name: str = ""
-    description: str = ""
-
-    def weight(self, problem: Problem) -> int:
-        return getattr(problem.rules.weights, self.name)
-
-    def post(self, ctx: ModelContext) -> None:
-        raise NotImplementedError
 
 
 def _assigned(ctx: ModelContext, si: int, keep: Callable[[int], bool] = lambda pi: True):
@@ -135,7 +126,7 @@ class _FairnessRule(SoftRule):
         raise NotImplementedError
 
     def split_weights(self, ctx: ModelContext, pool: list[int]) -> dict[int, float]:
-        return {pi: ctx.problem.people[pi].fte for pi in pool}
+        return {pi: ctx.problem.rules.duty_level(ctx.problem.people[pi]) for pi in pool}
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
@@ -419,6 +410,7 @@ SOFT_RULES: tuple[SoftRule, ...] = (
     IsolatedDutyDay(),
     ShortBlock(),
     ShadowDays(),
+    DocumentationTime(),
     SessionalLocum(),
     Requests(),
     RotaChanges(),

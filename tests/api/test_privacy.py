@@ -67,7 +67,7 @@ def test_the_lead_sees_why_colleagues_are_away(site):
     with as_user(site, "lead@example.org") as lead:
         doc = lead.get(f"/rotas/{published(lead)}").json()
         reasons = gap_reasons(doc)
-        assert "a3: sickness" in reasons and "a2: annual leave" in reasons
+        assert "Cat (a3): sickness" in reasons and "Bob (a2): annual leave" in reasons
         kinds = {lv["kind"] for lv in lead.get("/services/mini").json()["leave"]}
         assert kinds == {"annual", "sickness"}
 
@@ -79,7 +79,9 @@ def test_a_practitioner_never_sees_a_colleagues_leave_kind(site):
         rota_id = published(ann)
         doc = ann.get(f"/rotas/{rota_id}").json()
         reasons = gap_reasons(doc)
-        assert {"a2: unavailable", "a3: unavailable", "a4: unavailable"} <= set(reasons)
+        assert {"Bob (a2): unavailable", "Cat (a3): unavailable", "Dan (a4): unavailable"} <= set(
+            reasons
+        )
         assert all(p["person"] == "a1" for p in doc["penalties"])
         explained = ann.get(f"/rotas/{rota_id}/explain").json()
         book = load_workbook(io.BytesIO(ann.get(f"/rotas/{rota_id}?format=xlsx").content))

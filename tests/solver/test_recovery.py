@@ -80,10 +80,10 @@ def test_documentation_time_the_morning_before_an_evening_on_call():
 
 def test_no_documentation_time_over_a_duty_of_the_same_morning():
     """A hub day then an on-call that starts in the morning: the documentation is
-    not put on top of it (never double-booked)."""
+    not put on top of it (never double-booked) but on the next free morning."""
     p = documented(problem(SLOTS, [person("a")], n_days=3))
     on_call = index(p, 1, "N")
     morning = replace(p.slots[on_call], start=p.slots[index(p, 1, "D")].start)
     p = replace(p, slots=tuple(morning if i == on_call else s for i, s in enumerate(p.slots)))
     recovered = solver.recovery_periods(p, rota(p, ("a", 0, "D"), ("a", 1, "N")))
-    assert [r for r in recovered if r.kind == "documentation"] == []
+    assert [r.day for r in recovered if r.kind == "documentation"] == [2]

@@ -9,16 +9,24 @@ import threading
 import pytest
 
 import solver
-from solver import ReferenceDuty, SolveStatus
+from solver import ReferenceDuty, Requirement, SolveStatus
 from tests.support.tiny import only, person, problem, slot
 
 PARAMS = solver.SolveParams(time_limit=60, workers=2)
-# A repair: six day shifts, a works days 0-2, b days 3-5 but is off sick on day 4.
+# A repair: six day shifts that want a lead, a (a lead) works days 0-2, b days 3-5
+# but is off sick on day 4; c is a lead too, and a sessional locum could help: so
+# every phase has something to minimise.
 PUBLISHED = tuple(ReferenceDuty("a" if d < 3 else "b", d, "D") for d in range(6))
+LEAD = (Requirement(("lead",)),)
 REPAIR = problem(
-    [slot(d, "D") for d in range(6)],
-    [person("a"), person("b", unavailable={4: "sickness"}), person("c")],
-    weights=only(rota_changes=500, duty_fairness=5),
+    [slot(d, "D", hi=2, requirements=LEAD) for d in range(6)],
+    [
+        person("a", "lead"),
+        person("b", unavailable={4: "sickness"}),
+        person("c", "lead"),
+        person("l", "locum", locum_kind="sessional", day_rate=400),
+    ],
+    weights=only(rota_changes=500, duty_fairness=5, sessional_locum=1_000),
     reference=PUBLISHED,
 )
 PHASES = [name for name, _share in solver.LEXICOGRAPHIC] + [solver.MAIN_PHASE]

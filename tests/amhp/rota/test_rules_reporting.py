@@ -58,8 +58,8 @@ def test_explain_filters_by_person_and_date(tmp_path):
     assert cli(*solve_args(mini, "2026-11", out=out), db=db).returncode == 0
     shown = cli("explain", str(out), "--person", "a3", "--date", "2026-11-10", db=db)
     assert shown.returncode == 0, shown.stderr
-    assert "gap 2026-11-10 HUB" in shown.stdout and "a3: annual leave" in shown.stdout
-    assert "a4: sickness" not in shown.stdout
+    assert "gap 2026-11-10 HUB" in shown.stdout and "Cat (a3): annual leave" in shown.stdout
+    assert "Dan (a4): sickness" not in shown.stdout
     missing = cli("explain", str(out), "--person", "zz", db=db)
     assert missing.returncode == 2 and "no person 'zz'" in missing.stderr
 

@@ -38,14 +38,14 @@ def test_uncoverable_service_still_gets_a_rota_with_every_cause(db_url):
     hub_gap = next(g for g in doc["gaps"] if g["date"] == "2026-11-10" and g["shift"] == "HUB")
     assert hub_gap["missing"] == 2
     assert sorted(hub_gap["reasons"]) == [
-        "a1: sickness",
-        "a2: annual leave",
-        "a3: training",
-        "a4: annual leave",
+        "Ann (a1): sickness",
+        "Bob (a2): annual leave",
+        "Cat (a3): training",
+        "Dan (a4): annual leave",
     ]
     # a2 is back on the 16th: covers HUB or ON, and the other slot's gap says why not both.
     sixteenth = [r for g in doc["gaps"] if g["date"] == "2026-11-16" for r in g["reasons"]]
-    assert any(r.startswith("a2: on ") and r.endswith(" on 2026-11-16") for r in sixteenth)
+    assert any(r.startswith("Bob (a2): on ") and r.endswith(" on 2026-11-16") for r in sixteenth)
     assert result.version_id is not None
 
 
@@ -138,7 +138,7 @@ def test_trainee_is_not_counted_before_warranting(db_url):
     a4 = sorted(s["date"] for s in doc["slots"] if "a4" in s["assigned"])
     assert a4 and a4[0] >= "2026-11-16"
     early = next(g for g in doc["gaps"] if g["date"] < "2026-11-16")
-    assert "a4: not warranted until 2026-11-16" in early["reasons"]
+    assert "Dan (a4): not warranted until 2026-11-16" in early["reasons"]
     assert date.fromisoformat(a4[0]) >= date(2026, 11, 16)
 
 
@@ -195,7 +195,10 @@ def test_a_time_limit_too_short_for_any_rota_says_so_and_is_kept():
 
 # A limit on the solver's work, not on the clock: the search goes exactly as far on
 # saturated cores as on idle ones (the wall limit is only a guard against a hang).
-WORK_LIMITED = solver.SolveParams(time_limit=600, deterministic_time=2)
+# With several workers the interleaving still varies with the load: at 2 units the
+# raised-cover month below proved its gaps on an idle machine but once failed to in
+# CI, so the cover phase gets three times what it needs idle (0.4 of 6).
+WORK_LIMITED = solver.SolveParams(time_limit=600, deterministic_time=6)
 
 
 def test_gaps_are_proven_minimal_even_when_the_rest_is_not():

@@ -129,8 +129,11 @@ def test_whatif_results_and_ordering(tmp_path):
         "status",
         "slot_days_below_min",
         "slot_days_below_target",
+        "shortfall_person_days",
         "locum_days_needed",
         "locum_cost",
+        "gaps_with_locum",
+        "currency",
         "max_load",
         "load_spread",
     }
@@ -140,7 +143,7 @@ def test_whatif_results_and_ordering(tmp_path):
         assert all(keys <= set(m) for m in s["months"])
         # Missing people, proven minimal each month (slot-days could merge).
         assert all(m["gaps_proven"] for m in s["months"])
-        gaps[s["name"]] = sum(m["locum_days_needed"] for m in s["months"])
+        gaps[s["name"]] = sum(m["shortfall_person_days"] for m in s["months"])
     # Removing people never closes gaps.
     assert gaps["base"] <= gaps["a3 leaves"] <= gaps["a3 and a4 leave"]
     assert gaps["a3 and a4 leave"] > gaps["base"]

@@ -127,7 +127,7 @@ def test_sweep_cli_runs_across_processes_and_draws_the_heat_map(tmp_path):
     ]
     # Missing people (proven minimal per month) are monotone; slot-days could merge.
     assert all(c["gaps_proven"] for c in doc["cells"])
-    gaps = {tuple(c["labels"]): c["locum_days_needed"] for c in doc["cells"]}
+    gaps = {tuple(c["labels"]): c["shortfall_person_days"] for c in doc["cells"]}
     for cell in doc["cells"]:
         assert [m["month"] for m in cell["months"]] == ["2026-11"]
         assert cell["months_at_risk"] == int(cell["months"][0]["slot_days_below_min"] > 0)

@@ -164,7 +164,7 @@ def test_lead_generates_and_sees_a_gap_with_its_cause(browser, site):
     # Ann alone: she takes the hub or the on-call, so one of them is short.
     assert re.search(rf"(HUB|ON) {GAP_DAY}: \d short", text), text
     for person in ("a2", "a3", "a4", "a5"):
-        assert f"{person}: training" in text
+        assert f"({person}): training" in text
     # Totals at the row end agree with the cells.
     ann = grid.locator("tbody tr").first
     duty_cells = ann.locator("td[data-date] .duty").count()

@@ -37,7 +37,7 @@ def test_one_duty_per_day():
     sol = run(p)
     assert len(sol.assignments) == 1
     assert costs(sol, "cover_minimum") == 10_000
-    assert any("a: on " in r for r in reasons(sol))
+    assert any("A (a): on " in r for r in reasons(sol))
 
 
 def test_min_rest_hours_blocks_short_turnaround():
@@ -159,7 +159,7 @@ def test_cover_minimum_exact_penalty_and_reasons():
     assert costs(sol, "cover_minimum") == 2 * 10_000
     assert sol.gaps[0].missing == 2
     # b does not do D, so only a is listed, with the leave reason.
-    assert list(sol.gaps[0].reasons) == ["a: annual leave"]
+    assert list(sol.gaps[0].reasons) == ["A (a): annual leave"]
 
 
 def test_cover_target_exact_penalty():
@@ -284,7 +284,7 @@ def test_infeasible_cover_still_gives_a_rota_with_causes():
     sol = run(problem([slot(0, lo=2), slot(1, lo=1)], people, weights=ONLY))
     assert sol.status == "optimal"
     gap = next(g for g in sol.gaps if g.slot == 0)
-    assert gap.missing == 2 and sorted(gap.reasons) == ["a: sickness", "b: sickness"]
+    assert gap.missing == 2 and sorted(gap.reasons) == ["A (a): sickness", "B (b): sickness"]
 
 
 def test_problem_rejects_contradictions():
@@ -304,6 +304,6 @@ def test_a_gap_above_everyone_who_does_the_shift_says_they_are_already_on_it():
     assert sorted(p for p, _ in sol.assignments) == ["a", "b"]
     (gap,) = sol.gaps
     assert gap.missing == 1
-    assert sorted(gap.reasons) == ["a: already on this shift", "b: already on this shift"]
+    assert sorted(gap.reasons) == ["A (a): already on this shift", "B (b): already on this shift"]
     nobody = run(problem([slot(0, lo=1, hi=1)], [person("z", shifts=("N",))], weights=ONLY))
     assert nobody.gaps[0].reasons == ("nobody on the rota does D",)

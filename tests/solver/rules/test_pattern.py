@@ -22,6 +22,7 @@ PLAIN = Rules(
     closure=None,
     max_on_calls_per_month=None,
     max_weekend_days_per_month=None,
+    fte_limit_extra_days=None,
     weights=ONLY,
 )
 
@@ -50,7 +51,7 @@ def test_max_shifts_per_type():
     assert any("already has 2 D shifts" in r for g in sol.gaps for r in g.reasons)
     never = person("a", limits=WorkLimits(max_per_shift={"D": 0}))
     sol = run(problem(slots, [never], rules=PLAIN))
-    assert sol.assignments == () and "a: never works D" in sol.gaps[0].reasons
+    assert sol.assignments == () and "A (a): never works D" in sol.gaps[0].reasons
 
 
 def test_total_minutes_bounds_both_ways():
