@@ -55,7 +55,7 @@ class _Held:
             False,
             self.solver.wall_time,
             {},
-            (False, False),
+            (False, False, False),
             self.solver.objective_value,
         )
 
