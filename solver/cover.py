@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from solver.context import does_shift
 from solver.explain import blocking_reason
 from solver.problem import Problem
+from solver.rules.part_time import holding
 from solver.solution import Solution, SolveStatus
 from solver.solve import _read_solution, _settle, build_model
 
@@ -62,7 +63,7 @@ class _Held:
 
 def evaluate(problem: Problem, assignments: Duties, shadows: Duties = ()) -> Solution:
     """The rota exactly as given, scored; ``infeasible`` when it breaks a hard rule."""
-    solution = _Held(problem).solve(assignments, shadows)
+    solution = _Held(holding(problem, assignments)).solve(assignments, shadows)
     if solution is None:
         return Solution(SolveStatus.INFEASIBLE, float("nan"), float("nan"), 0.0)
     return solution
@@ -80,6 +81,7 @@ def cover_candidates(
 ) -> list[Candidate]:
     """Everyone who does slot ``si``'s shift and is not on it: who could take it
     (cheapest first) and who cannot, with the reason."""
+    problem = holding(problem, assignments)
     slot = problem.slots[si]
     held: dict[str, set[int]] = {}
     for pid, s in (*assignments, *shadows):

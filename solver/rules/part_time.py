@@ -15,7 +15,9 @@ they close gaps and are paid by the day.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Iterable
 
 from solver.context import ModelContext, does_shift, static_unavailability
 from solver.problem import Problem
@@ -91,6 +93,26 @@ def fte_limits(problem: Problem) -> dict[tuple[int, Month], int]:
         return limits
 
     return problem.memo(_MEMO_KEY, compute)
+
+
+def holding(problem: Problem, duties: Iterable[tuple[str, int]]) -> Problem:
+    """A copy of ``problem`` whose limits are never below what ``duties`` (a rota
+    as it stands: person id, slot index) already gives each person. Its limits
+    were worked out over the staff list of its day; a colleague added since lowers
+    everyone's share, and the rota must not turn infeasible for that (it did: a
+    new starter made every cover option of a published month break a hard rule).
+    The limit still stops more being added."""
+    copy = dataclasses.replace(problem)
+    limits = dict(fte_limits(problem))
+    days: dict[tuple[int, Month], set[int]] = {}
+    for pid, si in duties:
+        day = problem.slots[si].day
+        days.setdefault((problem.person_index(pid), problem.month_of(day)), set()).add(day)
+    for key, held in days.items():
+        if key in limits:
+            limits[key] = max(limits[key], len(held))
+    copy.memo(_MEMO_KEY, lambda: limits)
+    return copy
 
 
 def carry_limits(whole: Problem, part: Problem, offset: int) -> None:
