@@ -10,7 +10,10 @@ from solver.problem import Person, Problem, Slot
 from solver.solution import Recovery
 
 
-class HardRule:
+class Rule:
+    """A named rule: whether it applies to a problem, what it posts to the model,
+    and the time off it keeps free after a person's duties (recovery)."""
+
     name: str = ""
     description: str = ""
 
@@ -20,6 +23,13 @@ class HardRule:
     def post(self, ctx: ModelContext) -> None:
         raise NotImplementedError
 
+    def recovery(self, problem: Problem, pi: int, held: list[int]) -> list[Recovery]:
+        """The time off this rule keeps free after person ``pi``'s duties ``held``
+        (slot indexes, counted and shadow), in a finished rota."""
+        return []
+
+
+class HardRule(Rule):
     def excludes(self, problem: Problem, person: Person, slot: Slot) -> str | None:
         """Reason the pair can never be assigned, whatever else the rota holds."""
         return None
@@ -31,25 +41,7 @@ class HardRule:
         (already held by ``occupants``)."""
         return None
 
-    def recovery(self, problem: Problem, pi: int, held: list[int]) -> list[Recovery]:
-        """The time off this rule keeps free after person ``pi``'s duties ``held``
-        (slot indexes, counted and shadow), in a finished rota."""
-        return []
 
-
-class SoftRule:
-    name: str = ""
-    description: str = ""
-
-    def applies(self, problem: Problem) -> bool:
-        return True
-
+class SoftRule(Rule):
     def weight(self, problem: Problem) -> int:
         return getattr(problem.rules.weights, self.name)
-
-    def post(self, ctx: ModelContext) -> None:
-        raise NotImplementedError
-
-    def recovery(self, problem: Problem, pi: int, held: list[int]) -> list[Recovery]:
-        """As for a hard rule: the time off this rule places after ``held``."""
-        return []

@@ -102,7 +102,8 @@ class DocumentationTime(SoftRule):
                 if not mornings:
                     continue
                 first = mornings[0]
-                taking = [s for s in slots if _overlaps(problem, s, first)]
+                that_day = ctx.by_person_day.get((pi, first), ())
+                taking = [s for s in that_day if _overlaps(problem, s, first)]
                 if taking:
                     self._penalise_taken(ctx, pi, end, first, taking)
 
