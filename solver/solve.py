@@ -190,10 +190,9 @@ def solve(
             if params.cover_first
             else ([], None)
         )
-        # Phase k's level is proven when it and every phase before it ended optimal.
         proven = tuple(
-            params.cover_first and all(c == cp_model.OPTIMAL for c in phases[: k + 1])
-            for k in range(3)
+            params.cover_first and _proven_through(phases, name)
+            for name in (CoverMinimum.name, Composition.name, SessionalLocum.name)
         )
         phases_proven = all(c == cp_model.OPTIMAL for c in phases)
         code, bound = cp_model.UNKNOWN, float("nan")
@@ -332,6 +331,13 @@ def _solve_group(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {key: solver.value(var) for key, var in ctx.x.items()}
+
+
+def _proven_through(codes: list[int], name: str) -> bool:
+    """A LEXICOGRAPHIC phase's level is proven when it and every phase before it
+    ended optimal (``codes``: the phases' statuses in that order)."""
+    k = [n for n, _share in LEXICOGRAPHIC].index(name)
+    return len(codes) > k and all(c == cp_model.OPTIMAL for c in codes[: k + 1])
 
 
 def _lexicographic(
