@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import solver
 from amhp.rota.month import solve_month
 from amhp.service.file import parse_service
+from amhp.service.safe_yaml import read_yaml
 from tests.support.cli import run_cli, solve_args
 from tests.support.spec_checker import check_rota
 
@@ -31,6 +32,9 @@ names = (
     st.text(st.characters(categories=("L", "N", "Zs")), min_size=1, max_size=24)
     .map(str.strip)
     .filter(bool)
+    # PyYAML writes "0E0" bare, and our YAML 1.2 reader reads it as a number: keep
+    # names the written file really says (it found this one).
+    .filter(lambda name: read_yaml(_text({"n": name})).data == {"n": name})
 )
 days = st.integers(1, 31).map(lambda d: f"2026-12-{d:02d}")
 
