@@ -276,7 +276,8 @@ class _ClosureCap(HardRule):
             return None
         if _held_days(problem, held, self.flag) >= self.left(problem, problem.people[pi].id):
             cap = getattr(problem.rules.closure, self.setting)
-            return f"already {cap} {self.unit} in this closure"
+            unit = self.unit if cap != 1 else self.unit.removesuffix("s")
+            return f"closure cap: already {cap} {unit}, the most each"
         return None
 
 

@@ -219,4 +219,4 @@ def test_prior_closure_days_count_towards_the_cap():
         days, (DAY, NIGHT), slots, (person("a"),), Rules(weights=only()), prior=worked
     )
     reasons = run(only_a).gaps[0].reasons
-    assert reasons == ("A (a): already 2 closure days in this closure",)
+    assert reasons == ("A (a): closure cap: already 2 closure days, the most each",)
