@@ -40,8 +40,11 @@ def main() -> None:
         f"ortools {ortools.__version__}, time limit {args.time_limit} s, "
         f"workers {args.workers}, {'one phase' if args.one_phase else 'cover first'}"
     )
-    print("| service | month | status | objective | bound | gap | first rota s | total s | vars |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| service | month | status | objective | bound | gap | missing | without a required "
+        "role | managers' duty days | first rota s | total s | vars |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | ---: | ---: | --- | --- | --- | --- |")
     for service_id, month in CASES:
         service = load_service(ROOT / "fixtures" / f"{service_id}.yaml")
         built = build_problem(service, Period.month(month))
@@ -56,10 +59,21 @@ def main() -> None:
         gap = (sol.objective - sol.bound) / sol.objective if sol.objective else 0.0
         print(
             f"| {service_id} | {month} | {sol.status} | {sol.objective:.0f} | "
-            f"{sol.bound:.0f} | {gap:.1%} | {first[0] if first else float('nan'):.2f} | "
+            f"{sol.bound:.0f} | {gap:.1%} | {sum(g.missing for g in sol.gaps)} | "
+            f"{len(sol.composition_gaps)} | {_managers(built.problem, sol)} | "
+            f"{first[0] if first else float('nan'):.2f} | "
             f"{sol.wall_time:.1f} | {sol.stats['variables']} |",
             flush=True,
         )
+
+
+def _managers(problem: solver.Problem, sol: solver.Solution) -> str:
+    """Each manager's counted duty days, as "id n" (their reduced level at work)."""
+    days = {p.id: 0 for p in problem.people if p.role == "manager"}
+    for pid, _si in sol.assignments:
+        if pid in days:
+            days[pid] += 1
+    return ", ".join(f"{pid} {n}" for pid, n in sorted(days.items())) or "-"
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ imports only these (a test checks it).
 from solver.construct import group_problem
 from solver.context import does_shift, exclusion_reason
 from solver.cover import Candidate, cover_candidates, evaluate
+from solver.exchange import Exchange, Move, Refusal, exchange
 from solver.explain import fixed_cell_conflicts
 from solver.problem import (
     Closure,
@@ -44,9 +45,11 @@ __all__ = [
     "Closure",
     "CompositionGap",
     "Day",
+    "Exchange",
     "FixedCell",
     "Gap",
     "History",
+    "Move",
     "Penalty",
     "Person",
     "PriorDuty",
@@ -55,6 +58,7 @@ __all__ = [
     "Progress",
     "Recovery",
     "ReferenceDuty",
+    "Refusal",
     "Request",
     "Requirement",
     "Rules",
@@ -70,6 +74,7 @@ __all__ = [
     "cover_candidates",
     "does_shift",
     "evaluate",
+    "exchange",
     "exclusion_reason",
     "fixed_cell_conflicts",
     "full_time_days",

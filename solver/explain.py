@@ -4,7 +4,7 @@ approval, working pattern) or the first hard rule that adding them would break."
 
 from __future__ import annotations
 
-from solver.context import does_shift, exclusion_reason, may_shadow, static_unavailability
+from solver.context import does_shift, may_shadow, static_unavailability
 from solver.problem import Person, Problem, Requirement
 from solver.rules.hard import HARD_RULES
 
@@ -14,22 +14,36 @@ def reason_line(person: Person, why: str) -> str:
     return f"{person.name} ({person.id}): {why}"
 
 
+AVAILABILITY = "availability"  # the rule name of a static reason (leave, contract, approval)
+
+
+def blocking_rule(
+    problem: Problem, mine: set[int], pi: int, si: int, occupants: list[str]
+) -> tuple[str, str] | None:
+    """(rule name, why) person ``pi``, holding ``mine``, could not also take slot
+    ``si``: the first static reason (named ``availability``) or hard rule; None when
+    nothing stands in the way."""
+    person, slot = problem.people[pi], problem.slots[si]
+    if not does_shift(person, slot):
+        return "eligibility", f"not on the rota for {slot.shift}"
+    if why := static_unavailability(problem, person, slot):
+        return AVAILABILITY, why
+    for rule in HARD_RULES:
+        if why := rule.excludes(problem, person, slot):
+            return rule.name, why
+    for rule in HARD_RULES:
+        if rule.applies(problem) and (why := rule.blocks(problem, mine, pi, si, occupants)):
+            return rule.name, why
+    return None
+
+
 def blocking_reason(
     problem: Problem, mine: set[int], pi: int, si: int, occupants: list[str]
 ) -> str | None:
     """Why person ``pi``, holding ``mine``, could not also take slot ``si``: the first
     static reason or hard rule; None when nothing stands in the way."""
-    person, slot = problem.people[pi], problem.slots[si]
-    return exclusion_reason(problem, person, slot, HARD_RULES) or next(
-        (
-            r
-            for rule in HARD_RULES
-            if rule.applies(problem)
-            for r in [rule.blocks(problem, mine, pi, si, occupants)]
-            if r
-        ),
-        None,
-    )
+    found = blocking_rule(problem, mine, pi, si, occupants)
+    return found[1] if found else None
 
 
 def gap_reasons(
