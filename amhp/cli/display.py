@@ -82,6 +82,12 @@ def print_rota(console: Console, export: dict) -> None:
         console.print("[green]No gaps: every slot meets its minimum.[/]")
     if rota.composition_gaps:
         console.print(composition_table(rota))
+    for u in rota.documentation_unplaced:
+        console.print(
+            f"[yellow]Documentation time not placed:[/] {rota.names.get(u.person, u.person)} "
+            f"({u.person}) after {u.after.shift} on {u.after.date.isoformat()}: no free "
+            "working morning within the window"
+        )
     console.print(penalties_table(rota))
     console.print(
         f"status [bold]{rota.status}[/]  objective {rota.objective}  "
