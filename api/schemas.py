@@ -155,3 +155,111 @@ class AuditOut(BaseModel):
     subject: str
     person: str | None
     detail: dict
+
+
+class DutyIn(BaseModel):
+    date: date
+    shift: str = Field(min_length=1, max_length=64)
+
+
+class SwapIn(BaseModel):
+    """A practitioner offers ``give`` (one of their duties) to ``colleague``, for
+    ``take`` (one of the colleague's) or for nothing (a give-away). A lead may
+    propose on someone's behalf with ``proposer``."""
+
+    model_config = ConfigDict(extra="forbid")
+    colleague: str = Field(min_length=1, max_length=64)
+    give: DutyIn
+    take: DutyIn | None = None
+    note: str = Field(default="", max_length=500)
+    proposer: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(default="", max_length=500)
+
+
+class SwapOut(BaseModel):
+    id: int
+    service_id: str
+    month: str
+    rota_id: int
+    proposer: str
+    colleague: str
+    give: DutyIn
+    take: DutyIn | None
+    note: str
+    state: str
+    cost: dict
+    decision_note: str
+    result_rota_id: int | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class LeaveRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["annual", "training", "other"] = "annual"
+    start: date
+    end: date
+    note: str = Field(default="", max_length=500)
+    person: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class LeaveRequestOut(BaseModel):
+    id: int
+    service_id: str
+    person: str
+    kind: str
+    start: date
+    end: date
+    note: str
+    state: str
+    decision_note: str
+    decided_by: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class DutyImpactOut(BaseModel):
+    date: date
+    shift: str
+    month: str
+    could_take: list[str]
+    gap: bool
+
+
+class LeaveImpactOut(BaseModel):
+    request: LeaveRequestOut
+    duties: list[DutyImpactOut]
+    gaps: int
+    months: list[str]
+
+
+class RepairOffer(BaseModel):
+    month: str
+    how: str  # the request that starts the repair
+
+
+class LeaveDecisionOut(BaseModel):
+    request: LeaveRequestOut
+    repair_offers: list[RepairOffer]
+
+
+class MailOut(BaseModel):
+    id: int
+    person_id: str | None
+    to_address: str
+    subject: str
+    topic: str
+    state: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class MailPreferenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    emails: bool

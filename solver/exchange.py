@@ -29,7 +29,9 @@ class Move:
 
 @dataclass(frozen=True)
 class Refusal:
-    rule: str  # the hard rule's name, "availability", "eligibility" or "duties"
+    # The hard rule's name, "availability", "eligibility", "duties" (not held as
+    # said), or "rota_as_it_stands" (the rota breaks a rule before any move).
+    rule: str
     person: str  # whom it breaks for
     reason: str
 
@@ -81,7 +83,11 @@ def exchange(problem: Problem, assignments: Duties, shadows: Duties, moves: list
             return Exchange(Refusal(found[0], m.taker, found[1]))
     rota = _Held(limited)
     new = tuple(sorted(after))
-    before, scored = rota.solve(assignments, shadows), rota.solve(new, shadows)
+    before = rota.solve(assignments, shadows)
+    if before is None:
+        why = "already breaks a hard rule (leave or sickness added since?): repair it first"
+        return Exchange(Refusal("rota_as_it_stands", moves[0].giver, why), new)
+    scored = rota.solve(new, shadows)
     if scored is None:
         who = moves[0].taker
         why = "breaks a hard rule together with the rest of the rota"

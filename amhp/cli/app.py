@@ -326,8 +326,8 @@ def workload(
 @app.command()
 def publish(service: str, month: str = typer.Option(..., help="YYYY-MM")) -> None:
     """Publish the latest draft for a month; only published rotas reach calendars."""
+    from amhp.notify.published import publish_and_tell as publish_rota
     from amhp.store.db import transaction
-    from amhp.store.repository import publish as publish_rota
 
     try:
         with transaction() as session:

@@ -59,6 +59,24 @@ class Settings(BaseSettings):
         default=3, ge=1, le=100, description="jobs one service may have queued or running"
     )
 
+    smtp_host: str | None = Field(
+        default=None, description="mail server; unset: emails wait in the outbox, unsent"
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="mail server port")
+    smtp_starttls: bool = Field(default=False, description="upgrade the connection (STARTTLS)")
+    smtp_user: str | None = Field(default=None, description="mail login, when the server asks")
+    smtp_password: SecretStr | None = Field(default=None, description="mail password")
+    mail_from: str = Field(default="amhp-rota@localhost", description="the sender of every email")
+    mail_poll_seconds: float = Field(
+        default=5, gt=0, le=3600, description="how often the sender looks for queued emails"
+    )
+    mail_retry_seconds: float = Field(
+        default=30, gt=0, le=86_400, description="the first retry's wait; each next one doubles"
+    )
+    mail_max_attempts: int = Field(
+        default=6, ge=1, le=50, description="attempts before an email is marked failed"
+    )
+
     @property
     def sqlite_path(self) -> Path | None:
         """The database file, for a SQLite URL naming one."""

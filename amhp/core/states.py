@@ -41,3 +41,40 @@ class AccountRole(StrEnum):
     LEAD = "lead"
     MANAGER = "manager"
     PRACTITIONER = "practitioner"
+
+
+class SwapState(StrEnum):
+    """A swap or give-away: proposed by an AMHP, accepted or declined by the
+    colleague, approved or refused by the lead (approval publishes it); withdrawn by
+    the proposer while undecided; expired once a duty's date has passed undecided."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+    @property
+    def open(self) -> bool:
+        return self in (SwapState.PROPOSED, SwapState.ACCEPTED)
+
+
+class LeaveRequestState(StrEnum):
+    """An AMHP's request for leave: approved (it becomes the service's leave) or
+    declined by the lead, or withdrawn by the AMHP while pending."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class MailState(StrEnum):
+    """An email in the outbox: sent after the transaction that queued it commits,
+    retried with back-off, failed after the last attempt."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"

@@ -346,6 +346,11 @@ class Practitioner(Strict):
     contract: Contract | None = None
     caseload: Caseload | None = Field(default=None, json_schema_extra=sets("duty_fairness"))
     history: History = Field(default_factory=History)
+    email: Text | None = Field(
+        default=None,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="Where emails about their duties, swaps and leave go (else their login's).",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Practitioner:

@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     ROTA_GENERATED = "rota.generated"
     ROTA_REPAIRED = "rota.repaired"
     ROTA_COVERED = "rota.covered"
+    ROTA_SWAPPED = "rota.swapped"
     ROTA_PUBLISHED = "rota.published"
     JOB_STARTED = "job.started"
     FEED_REISSUED = "feed.reissued"
@@ -50,6 +51,20 @@ class AuditAction(StrEnum):
     ACCOUNT_DISABLED = "account.disabled"
     ACCOUNT_ENABLED = "account.enabled"
     PASSWORD_CHANGED = "account.password_changed"
+    SWAP_PROPOSED = "swap.proposed"
+    SWAP_ACCEPTED = "swap.accepted"
+    SWAP_DECLINED = "swap.declined"
+    SWAP_APPROVED = "swap.approved"
+    SWAP_REFUSED = "swap.refused"
+    SWAP_WITHDRAWN = "swap.withdrawn"
+    LEAVE_REQUESTED = "leave.requested"
+    LEAVE_APPROVED = "leave.approved"
+    LEAVE_DECLINED = "leave.declined"
+    LEAVE_WITHDRAWN = "leave.withdrawn"
+    MAIL_QUEUED = "mail.queued"
+    MAIL_SENT = "mail.sent"
+    MAIL_FAILED = "mail.failed"
+    MAIL_PREFERENCE = "mail.preference"
 
 
 def record(

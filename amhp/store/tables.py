@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from amhp.core.states import RotaState, RunState
+from amhp.core.states import LeaveRequestState, MailState, RotaState, RunState, SwapState
 
 
 def utcnow() -> datetime:
@@ -252,3 +252,74 @@ class DisabledAccount(SQLModel, table=True):
     __tablename__ = "disabled_account"
     user_id: int = Field(foreign_key="user_account.id", primary_key=True)
     at: datetime = Field(default_factory=utcnow)
+
+
+class SwapRow(SQLModel, table=True):
+    """A duty offered by one AMHP to a colleague, for one of theirs or for nothing
+    (a give-away), on the published version it was proposed against."""
+
+    __tablename__ = "swap"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    month: str
+    rota_id: int = Field(foreign_key="rota_version.id")  # the version proposed on
+    proposer: str  # person id
+    colleague: str  # person id
+    give_date: date
+    give_shift: str
+    take_date: date | None = None  # the colleague's duty in return; None: a give-away
+    take_shift: str | None = None
+    note: str = ""
+    state: str = SwapState.PROPOSED  # a SwapState
+    cost: dict = _json({})  # {"total", "by_rule"} when last checked
+    decision_note: str = ""
+    result_rota_id: int | None = Field(default=None, foreign_key="rota_version.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class LeaveRequestRow(SQLModel, table=True):
+    """Leave an AMHP asks for; approved, it is added to the service's leave."""
+
+    __tablename__ = "leave_request"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str = Field(foreign_key="service.id", index=True)
+    person_id: str = Field(index=True)
+    kind: str  # annual | training | other
+    start: date
+    end: date
+    note: str = ""
+    state: str = LeaveRequestState.PENDING  # a LeaveRequestState
+    decision_note: str = ""
+    decided_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class MailRow(SQLModel, table=True):
+    """The outbox: one email, queued in the transaction that made its news and sent
+    by the background sender once that transaction has committed."""
+
+    __tablename__ = "mail_outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: str | None = Field(default=None, index=True)
+    person_id: str | None = None
+    to_address: str
+    subject: str
+    body: str
+    topic: str  # duties | swap | leave
+    state: str = Field(default=MailState.QUEUED, index=True)  # a MailState
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class MailPreference(SQLModel, table=True):
+    """A person who switched change emails off (no row: emails on)."""
+
+    __tablename__ = "mail_preference"
+    service_id: str = Field(foreign_key="service.id", primary_key=True)
+    person_id: str = Field(primary_key=True)
+    emails: bool = True

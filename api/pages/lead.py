@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlmodel import col, select
 
 from amhp.core.months import MONTH_PATTERN, months_from
+from amhp.notify.published import publish_and_tell
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.grid import build_grid
 from amhp.runs import operations
@@ -319,7 +320,7 @@ def publish(rota: EditedRota, session: SessionDep, user: PageUser) -> RedirectRe
     if latest is None or latest.id != rota.id:
         raise HTTPException(409, "a newer version of this month exists; publish that one")
     try:
-        repository.publish(session, rota.service_id, rota.month, actor(user, "page"))
+        publish_and_tell(session, rota.service_id, rota.month, actor(user, "page"))
     except repository.NotFound as exc:
         raise HTTPException(409, str(exc)) from None
     return RedirectResponse(f"/app/rotas/{rota.id}?done=published", status_code=303)

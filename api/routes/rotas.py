@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from amhp.core.months import MONTH_PATTERN
 from amhp.core.states import RotaState
+from amhp.notify.published import publish_and_tell
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.explain import explain as explained
 from amhp.rota.export import to_csv, to_xlsx
@@ -135,7 +136,7 @@ def publish(rota: LeadsRota, session: SessionDep, user: UserDep) -> RotaVersionO
     if rota.state != RotaState.DRAFT:
         raise HTTPException(409, f"rota {rota.id} is {rota.state}, not a draft")
     try:
-        published = repository.publish(session, rota.service_id, rota.month, actor(user))
+        published = publish_and_tell(session, rota.service_id, rota.month, actor(user))
     except repository.NotFound as exc:
         raise HTTPException(409, str(exc)) from None
     if published.id != rota.id:

@@ -21,8 +21,10 @@ AMHP_ROOMS: dict[str, set[str]] = {
     "whatif": {"core", "service", "rota"},
     "store": {"core", "service", "rota"},
     "publish": {"core", "service", "rota", "store"},
-    "runs": {"core", "service", "rota", "store", "whatif"},
-    "cli": {"core", "service", "rota", "store", "whatif", "publish", "runs"},
+    "notify": {"core", "service", "rota", "store"},
+    "staff": {"core", "service", "rota", "store", "notify"},
+    "runs": {"core", "service", "rota", "store", "whatif", "notify"},
+    "cli": {"core", "service", "rota", "store", "whatif", "publish", "runs", "notify", "staff"},
 }
 PRODUCT = ("amhp", "api", "solver", "benchmarks")
 
