@@ -2,6 +2,6 @@
 last: their ``/app/services/{id}/{part}`` pattern would otherwise shadow the
 fixed paths next to it."""
 
-from api.pages import auth, edit, lead, manager, me
+from api.pages import approvals, auth, edit, lead, manager, me
 
-routers = [auth.router, lead.router, me.router, manager.router, edit.router]
+routers = [auth.router, approvals.router, lead.router, me.router, manager.router, edit.router]

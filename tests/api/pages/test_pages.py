@@ -83,6 +83,7 @@ def site(tmp_path_factory):
         ("admin@example.org", "admin", []),
         ("lead@example.org", "lead", ["--service", "mini"]),
         ("ann@example.org", "practitioner", ["--service", "mini", "--person", "a1"]),
+        ("bob@example.org", "practitioner", ["--service", "mini", "--person", "a2"]),
         ("manager@example.org", "manager", ["--service", "mini"]),
     ):
         amhp("user", "add", email, "--role", role, *extra, "--password", PASSWORD)
@@ -418,3 +419,95 @@ def test_lead_repairs_a_sick_day_reviews_the_changes_and_publishes(browser, site
     log = page.locator("#audit").inner_text()
     assert "rota.repaired" in log and "rota.published" in log and "lead@example.org" in log
     page.context.close()
+
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "bypass_csp": True,
+}
+
+
+def _offer_a_give_away(page, colleague: str) -> str:
+    """Offer each of the AMHP's duties to ``colleague`` until the rules allow one;
+    each refusal is shown beside the duty, naming the rule. The duty offered."""
+    options = page.locator("#swap-give option").evaluate_all("os => os.map(o => o.value)")
+    for value in options:
+        page.get_by_label("My duty").select_option(value)
+        page.get_by_label("Colleague").select_option(colleague)
+        page.get_by_label("Their duty in return").select_option("")
+        page.get_by_role("button", name="Offer").click()
+        page.wait_for_load_state()
+        if page.locator("p.notice").count():
+            return value
+        error = page.locator("#swap-give-err").inner_text()
+        assert error.startswith("Not possible: ") and "(a2)" in error, error
+    raise AssertionError("no duty of Ann's could be given to Bob")
+
+
+def test_amhps_swap_on_their_phones_and_the_lead_approves(browser, site):
+    """Ann gives a duty to Bob on her phone, Bob accepts on his, the lead approves:
+    the published rota then shows Bob on it."""
+    ann = login(browser, site, "ann@example.org", **PHONE)
+    day, _shift = _offer_a_give_away(ann, "a2").split("|")
+    assert "Swap offered" in ann.locator("p.notice").inner_text()
+    assert "proposed" in ann.locator("#my-swaps").inner_text()
+    assert ann.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(ann, "amhp-swap-offered-phone")
+    ann.context.close()
+
+    bob = login(browser, site, "bob@example.org", **PHONE)
+    offers = bob.locator("#offers")
+    assert "Ann offers you" in offers.inner_text()
+    offers.get_by_role("button", name="Accept").click()
+    assert "waits for the lead" in bob.locator("p.notice").inner_text()
+    shot(bob, "amhp-swap-accepted-phone")
+    bob.context.close()
+
+    lead = login(browser, site, "lead@example.org", bypass_csp=True)
+    lead.goto("/app/services/mini/approvals")
+    waiting = lead.locator("#waiting-swaps")
+    assert "Ann" in waiting.inner_text() and "Cost under the soft rules" in waiting.inner_text()
+    violations = axe_violations(lead)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+    shot(lead, "lead-approvals")
+    waiting.get_by_role("button", name="Approve and publish").click()
+    assert "Swap approved" in lead.locator("p.notice").inner_text()
+    lead.goto("/app/services/mini")
+    lead.get_by_role("link", name=f"Open rota for {MONTH}").click()
+    assert lead.locator("#rota-state").inner_text() == "published"
+    assert lead.locator(f'td[data-person="a2"][data-date="{day}"]:has(.duty)').count() == 1
+    assert lead.locator(f'td[data-person="a1"][data-date="{day}"]:has(.duty)').count() == 0
+    lead.context.close()
+
+
+def test_amhp_requests_leave_on_a_phone_and_the_lead_approves_with_a_repair_offer(browser, site):
+    ann = login(browser, site, "ann@example.org", **PHONE)
+    first = ann.locator("#swap-give option").first.get_attribute("value").split("|")[0]
+    ann.get_by_label("First day").fill("2000-01-01")
+    ann.get_by_role("button", name="Request leave").click()
+    assert "passed" in ann.locator("#leave-start-err").inner_text()  # beside its field
+    ann.get_by_label("First day").fill(first)
+    ann.get_by_label("Last day").fill(first)
+    ann.get_by_label("Kind").select_option("training")
+    ann.get_by_role("button", name="Request leave").click()
+    assert "Leave requested" in ann.locator("p.notice").inner_text()
+    assert "pending" in ann.locator("#my-leave").inner_text()
+    violations = axe_violations(ann)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+    assert ann.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(ann, "amhp-leave-requested-phone")
+    ann.context.close()
+
+    lead = login(browser, site, "lead@example.org", bypass_csp=True)
+    lead.goto("/app/services/mini/approvals")
+    pending = lead.locator("#pending-leave")
+    assert "Training" in pending.inner_text() and "Published duties in those dates" in (
+        pending.inner_text()
+    )
+    pending.get_by_role("button", name="Approve").click()
+    assert "Leave approved" in lead.locator("p.notice").inner_text()
+    assert lead.get_by_role("button", name=f"Repair {MONTH}").count() == 1
+    shot(lead, "lead-leave-approved-repair-offer")
+    lead.context.close()
