@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select, update
 from amhp.core.states import MailState
 from amhp.notify.addresses import address_of, wants_email
 from amhp.service.model import ServiceDefinition
-from amhp.store.tables import MailRow
+from amhp.store.audit import AuditAction
+from amhp.store.tables import AuditEntry, MailRow
 
 
 @dataclass
@@ -92,3 +93,14 @@ def claim(session: Session, mail_id: int, now: datetime, lease: timedelta) -> bo
 def mails(session: Session, service_id: str, limit: int = 200) -> list[MailRow]:
     stmt = select(MailRow).where(MailRow.service_id == service_id)
     return list(session.exec(stmt.order_by(col(MailRow.id).desc()).limit(limit)))
+
+
+def last_publication(session: Session, service_id: str) -> dict:
+    """Who the newest publication's emails were queued for, and who not (no
+    address, emails off): the audit entry ``publish_and_tell`` wrote."""
+    entry = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.service_id == service_id, AuditEntry.action == AuditAction.MAIL_QUEUED)
+        .order_by(col(AuditEntry.id).desc())
+    ).first()
+    return entry.detail if entry else {}

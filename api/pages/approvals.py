@@ -11,7 +11,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from amhp.core.states import LeaveRequestState, SwapState
+from amhp.core.states import LeaveRequestState, MailState, SwapState
+from amhp.notify import outbox
 from amhp.rota.swap import SwapRefused
 from amhp.staff import leave_requests, swaps
 from amhp.store.tables import LeaveRequestRow, SwapRow, User
@@ -47,6 +48,8 @@ def _page(
         if r.state == LeaveRequestState.PENDING
     ]
     names = {p.id: p.name for p in definition.practitioners}
+    told = outbox.last_publication(session, service_id)
+    failed = [m for m in outbox.mails(session, service_id) if m.state == MailState.FAILED]
     return render(
         request,
         "approvals.html",
@@ -59,6 +62,8 @@ def _page(
         leave_text=leave_text,
         message=message,
         repair=repair or [],
+        told=told,
+        failed_mail=failed,
     )
 
 

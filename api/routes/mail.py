@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException
-from sqlmodel import col, select
 
 from amhp.notify import outbox
 from amhp.notify.addresses import set_wants_email, wants_email
 from amhp.store.audit import AuditAction, record
-from amhp.store.tables import AuditEntry, User
+from amhp.store.tables import User
 from api.deps import LEAD, PRACTITIONER, SessionDep, actor, current_user, service_access
 from api.schemas import MailOut, MailPreferenceIn
 
@@ -24,12 +23,7 @@ Member = Annotated[User, service_access(current_user)]
 def mail(service_id: str, session: SessionDep, _user: Leads) -> dict:
     """The newest emails, and for the newest publication who was not notified."""
     rows = outbox.mails(session, service_id)
-    last = session.exec(
-        select(AuditEntry)
-        .where(AuditEntry.service_id == service_id, AuditEntry.action == AuditAction.MAIL_QUEUED)
-        .order_by(col(AuditEntry.id).desc())
-    ).first()
-    told = last.detail if last else {}
+    told = outbox.last_publication(session, service_id)
     return {
         "mails": [
             MailOut.model_validate(r, from_attributes=True).model_dump(mode="json") for r in rows

@@ -320,6 +320,18 @@ def test_leave_requested_and_approved_on_a_published_month_offers_a_repair(site)
     )
     assert asked.status_code == 201, asked.text
     rid = asked.json()["id"]
+    # Cat sees her request; Bob, a colleague, does not.
+    bob = site.auth(LOGINS["a2"])
+    assert rid in [
+        r["id"] for r in site.client.get("/services/mini/leave-requests", headers=cat).json()
+    ]
+    assert rid not in [
+        r["id"] for r in site.client.get("/services/mini/leave-requests", headers=bob).json()
+    ]
+    assert (
+        site.client.get(f"/services/mini/leave-requests/{rid}/impact", headers=bob).status_code
+        == 403
+    )
     url = f"/services/mini/leave-requests/{rid}"
     assert site.client.get(url + "/impact", headers=cat).status_code == 403
     impact = site.client.get(url + "/impact", headers=lead(site)).json()
