@@ -31,12 +31,20 @@ class DutyLine:
 
 
 def duties_changed(
-    name: str, service: str, label: str, added: list[DutyLine], removed: list[DutyLine], tz: str
+    name: str,
+    service: str,
+    label: str,
+    added: list[DutyLine],
+    removed: list[DutyLine],
+    tz: str,
+    why: str = "",
 ) -> tuple[str, str]:
-    """(subject, body) of the email telling one person how their duties changed."""
+    """(subject, body) of the email telling one person how their duties changed;
+    ``why`` says what made the new version (a swap approved, a repair)."""
     zone = ZoneInfo(tz)
     subject = f"{service}: your duties changed ({label})"
-    lines = [f"Dear {name},", "", f"The {service} rota for {label} has been published.", ""]
+    said = f"A new version of the {service} rota for {label} has been published."
+    lines = [f"Dear {name},", "", " ".join(filter(None, [said, why])), ""]
     for title, duties in (("Added", added), ("Removed", removed)):
         if duties:
             lines.append(f"{title}:")

@@ -35,6 +35,7 @@ def queue_duty_changes(
     definition: ServiceDefinition,
     new_export: dict,
     old_export: dict | None,
+    why: str = "",
 ) -> Recipients:
     new = read_export(new_export)
     after = duty_lines(new)
@@ -51,14 +52,28 @@ def queue_duty_changes(
         if not added and not removed:
             continue
         subject, body = duties_changed(
-            names[person], definition.service.name, label, added, removed, new.timezone
+            names[person],
+            definition.service.name,
+            label,
+            added,
+            removed,
+            new.timezone,
+            why or _why(new, old_export),
         )
         queue_for(session, definition, person, subject, body, "duties", recipients)
     return recipients
 
 
+def _why(new: RotaExport, old_export: dict | None) -> str:
+    if old_export is None:
+        return ""
+    if new.base_version is not None:
+        return "It changes the published rota after something changed (a repair or cover)."
+    return "It replaces the version published before."
+
+
 def publish_and_tell(
-    session: Session, service_id: str, month: str, actor: Actor = SYSTEM
+    session: Session, service_id: str, month: str, actor: Actor = SYSTEM, why: str = ""
 ) -> RotaVersion:
     """Publish the month's latest draft (``repository.publish``) and queue, in the
     same transaction, one email to each person whose duties that changes; the audit
@@ -67,7 +82,7 @@ def publish_and_tell(
     old_export = current.export if current else None
     rota = repository.publish(session, service_id, month, actor)
     definition = repository.load_service(session, service_id)
-    told = queue_duty_changes(session, definition, rota.export, old_export)
+    told = queue_duty_changes(session, definition, rota.export, old_export, why)
     record(
         session,
         actor,

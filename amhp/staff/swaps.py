@@ -143,7 +143,8 @@ def decide(session: Session, row: SwapRow, approve: bool, note: str, actor: Acto
     repository.save_rota(
         session, row.service_id, row.month, result.export, actor, AuditAction.ROTA_SWAPPED
     )
-    published = publish_and_tell(session, row.service_id, row.month, actor)
+    why = f"The lead approved the swap of {describe(definition, row)}."
+    published = publish_and_tell(session, row.service_id, row.month, actor, why)
     row.state, row.result_rota_id, row.cost = (
         SwapState.APPROVED,
         published.id,

@@ -211,7 +211,7 @@ def test_a_swap_proposed_accepted_and_approved_moves_exactly_those_duties(site):
     assert sorted(m["To"] for m in new) == sorted([ADDRESS[p], ADDRESS[q]])
     for m in new:
         text = m.get_payload(decode=True).decode()
-        assert "Added:" in text and "Removed:" in text
+        assert "Added:" in text and "Removed:" in text and "approved the swap" in text
     actions = [e["action"] for e in audit_actions(site)]
     for step in ("swap.proposed", "swap.accepted", "swap.approved", "rota.swapped"):
         assert step in actions, step
