@@ -550,7 +550,7 @@ def user_demo(
         definition = operations.load_service(service)
     except NotFound as exc:
         raise _fail(str(exc), 1) from None
-    person = definition.practitioners[0].id
+    person = _demo_amhp(service, definition)
     accounts = [
         (f"lead@{service}.example", "lead", None),
         (f"manager@{service}.example", "manager", None),
@@ -565,6 +565,27 @@ def user_demo(
                     raise _fail(str(exc), INVALID) from None
     for email, role, _ in accounts:
         console.print(f"{role:>12}: {email}  password: {password}")
+
+
+def _demo_amhp(service: str, definition) -> str:
+    """The AMHP the demo logs in as: the first with role ``amhp`` who has a published
+    duty, else the first with that role, else the first practitioner."""
+    from amhp.store.db import transaction
+    from amhp.core.states import RotaState
+    from amhp.store.tables import AssignmentRow, RotaVersion
+
+    amhps = [p.id for p in definition.practitioners if p.role == "amhp"]
+    with transaction() as session:
+        on_duty = set(
+            session.exec(
+                select(AssignmentRow.person_id)
+                .join(RotaVersion, RotaVersion.id == AssignmentRow.rota_id)
+                .where(RotaVersion.service_id == service, RotaVersion.state == RotaState.PUBLISHED)
+            )
+        )
+    return next(
+        (p for p in amhps if p in on_duty), amhps[0] if amhps else (definition.practitioners[0].id)
+    )
 
 
 @app.command()
