@@ -570,8 +570,8 @@ def user_demo(
 def _demo_amhp(service: str, definition) -> str:
     """The AMHP the demo logs in as: the first with role ``amhp`` who has a published
     duty, else the first with that role, else the first practitioner."""
-    from amhp.store.db import transaction
     from amhp.core.states import RotaState
+    from amhp.store.db import transaction
     from amhp.store.tables import AssignmentRow, RotaVersion
 
     amhps = [p.id for p in definition.practitioners if p.role == "amhp"]

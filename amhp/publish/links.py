@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlmodel import select
 
@@ -14,7 +15,8 @@ from amhp.store.tables import PractitionerRow, ServiceRow, ShiftTypeRow
 
 SUBSCRIBE_HELP = {
     "google": "Google Calendar: Other calendars > + > From URL, paste the https link.",
-    "outlook": "Outlook: Add calendar > Subscribe from web, paste the https link.",
+    "outlook": "Outlook (work account, Microsoft 365, or Outlook.com): Add calendar > "
+    "Subscribe from web, paste the https link.",
     "apple": "Apple Calendar: open the webcal link (or File > New Calendar Subscription).",
 }
 
@@ -73,3 +75,21 @@ def feed_lines(
             FeedLine(kind, subject, feed_tokens.ensure_token(session, service_id, kind, subject))
             for kind, subject in wanted
         ]
+
+
+def unreachable_warning(base: str) -> str | None:
+    """Why links built on ``base`` would not work for staff (None when they would):
+    a loopback address only this machine reaches, or plain http, which calendar
+    services refuse or warn about."""
+    host = urlsplit(base).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1") or host.startswith("127."):
+        return (
+            f"Calendar and email links point to {base}, which only this machine can "
+            "reach. Set AMHP_PUBLIC_URL to the https address staff use."
+        )
+    if urlsplit(base).scheme != "https":
+        return (
+            f"Calendar and email links use plain http ({base}); Google and Microsoft 365 "
+            "may refuse them. Set AMHP_PUBLIC_URL to the https address staff use."
+        )
+    return None

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from amhp.core.settings import settings
 from amhp.store.tables import User
 from amhp.store.users import user_for_token
 from api.deps import MANAGER, PRACTITIONER, SessionDep
@@ -77,3 +78,9 @@ def field_errors(problems: list[tuple[tuple, str, str]]) -> dict[str, str]:
         names = [p for p in loc if isinstance(p, str)]
         out.setdefault(names[-1] if names else "", f"{path}: {msg}" if not names else msg)
     return out
+
+
+def public_base(request: Request) -> str:
+    """Links handed out must work from outside: AMHP_PUBLIC_URL when the server
+    sits behind a proxy, else the address this request came to."""
+    return settings().public_url or str(request.base_url)

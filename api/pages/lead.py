@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from amhp.core.months import MONTH_PATTERN, months_from
 from amhp.notify.published import publish_and_tell
+from amhp.publish.links import unreachable_warning
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.grid import build_grid
 from amhp.runs import operations
@@ -32,7 +33,7 @@ from api.deps import (
     rota_access,
     service_access,
 )
-from api.pages.common import PageUser, field_errors, page_user, render
+from api.pages.common import PageUser, field_errors, page_user, public_base, render
 from api.pages.removal import Removal, RemovalForm, remove_from_page, revision_of
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -95,6 +96,7 @@ def overview(request: Request, service_id: str, session: SessionDep, user: Viewe
         choices=months_from_today(4),
         time_limits=TIME_LIMITS,
         message=DONE.get(request.query_params.get("done", "")),
+        links_warning=unreachable_warning(public_base(request)),
     )
 
 

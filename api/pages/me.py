@@ -12,7 +12,6 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import col, select
 
-from amhp.core.settings import settings
 from amhp.core.states import RotaState
 from amhp.notify.addresses import set_wants_email
 from amhp.publish import tokens as feed_tokens
@@ -24,7 +23,7 @@ from amhp.store.audit import AuditAction, record
 from amhp.store.edits import EditRejected, add_item, item_key
 from amhp.store.tables import LeaveRequestRow, RotaVersion, SwapRow
 from api.deps import RowId, SessionDep, actor, load_definition
-from api.pages.common import PageUser, field_errors, render
+from api.pages.common import PageUser, field_errors, public_base, render
 from api.pages.lead import months_from_today
 from api.pages.my_requests import leave_text, staff_context
 from api.pages.removal import Removal, RemovalForm, remove_from_page, revision_of
@@ -43,19 +42,18 @@ DONE = {
 }
 
 
-def public_base(request: Request) -> str:
-    """Links handed out must work from outside: AMHP_PUBLIC_URL when the server
-    sits behind a proxy, else the address this request came to."""
-    return settings().public_url or str(request.base_url)
-
-
 def subscribe_links(line: FeedLine, base: str, name: str) -> dict[str, str]:
     https, webcal = line.https(base), line.webcal(base)
     return {
         "https": https,
         "webcal": webcal,
         "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
-        "outlook": "https://outlook.live.com/calendar/0/addfromweb?url="
+        # Council staff use work accounts (Microsoft 365); outlook.com is personal.
+        "outlook": "https://outlook.office.com/calendar/0/addfromweb?url="
+        + quote(https, safe="")
+        + "&name="
+        + quote(name, safe=""),
+        "outlook_com": "https://outlook.live.com/calendar/0/addfromweb?url="
         + quote(https, safe="")
         + "&name="
         + quote(name, safe=""),
