@@ -25,7 +25,7 @@ from rich.table import Table
 from sqlmodel import select
 
 import solver
-from amhp.cli.display import print_changes, print_cover, print_rota
+from amhp.cli.display import print_changes, print_cover, print_gaps, print_rota
 from amhp.core.months import parse_month
 from amhp.rota.build import BuildError
 from amhp.rota.cover import NoSuchSlot
@@ -71,7 +71,7 @@ def import_(file: Path) -> None:
         result = operations.import_file(file, CLI)
     except ServiceFileError as exc:
         raise _fail(str(exc), INVALID) from None
-    verb = "created" if result.created else "updated"
+    verb = "created" if result.created else "updated" if result.changed else "unchanged:"
     console.print(f"{verb} service {result.service_id} ({result.practitioners} practitioners)")
 
 
@@ -129,6 +129,8 @@ def solve(
         raise _fail(no_rota_reason(result, time_limit), 1)
     if not quiet:
         print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
+    else:
+        print_gaps(console, result.export)  # the gaps are never hidden
     if out:
         text = (
             to_csv(result.export)

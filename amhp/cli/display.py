@@ -73,15 +73,21 @@ def penalties_table(rota: RotaExport) -> Table:
     return table
 
 
-def print_rota(console: Console, export: dict) -> None:
-    rota = read_export(export)
-    console.print(rota_grid(rota))
+def print_gaps(console: Console, export: dict | RotaExport) -> None:
+    """The gaps and shifts without a required role, or that there are none."""
+    rota = export if isinstance(export, RotaExport) else read_export(export)
     if rota.gaps:
         console.print(gaps_table(rota))
     else:
         console.print("[green]No gaps: every slot meets its minimum.[/]")
     if rota.composition_gaps:
         console.print(composition_table(rota))
+
+
+def print_rota(console: Console, export: dict) -> None:
+    rota = read_export(export)
+    console.print(rota_grid(rota))
+    print_gaps(console, rota)
     for u in rota.documentation_unplaced:
         console.print(
             f"[yellow]Documentation time not placed:[/] {rota.names.get(u.person, u.person)} "
@@ -130,6 +136,14 @@ def print_cover(console: Console, rota_id: int, day, shift: str, options) -> Non
 def explain(console: Console, export: dict, person: str | None, day: date | None) -> None:
     """Gaps with their causes and soft-rule costs, filtered to a person and/or date."""
     found = explained(read_export(export), person, day)
+    if not (found.gaps or found.composition_gaps or found.penalties or found.person):
+        who = " and ".join(filter(None, [person, day.isoformat() if day else None]))
+        console.print(
+            f"Nothing in this rota for {who}: no gap, cost or person matched."
+            if who
+            else "Nothing to explain: no gaps and no soft-rule costs."
+        )
+        return
     for g in found.gaps:
         console.print(f"[bold red]gap[/] {g.date} {g.shift}: {g.missing} missing")
         for r in found.reasons(g):

@@ -26,7 +26,7 @@ from amhp.service.model import ServiceDefinition
 from amhp.store import repository
 from amhp.store.audit import SYSTEM, Actor, AuditAction
 from amhp.store.db import transaction
-from amhp.store.tables import RotaVersion
+from amhp.store.tables import RotaVersion, ServiceRow
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,16 @@ class ImportResult:
     service_id: str
     created: bool
     practitioners: int
+    changed: bool = True  # False: the file said what the database already held
 
 
 def import_service(definition: ServiceDefinition, actor: Actor = SYSTEM) -> ImportResult:
     with transaction() as session:
-        _row, created = repository.save_service(session, definition, actor)
-    return ImportResult(definition.service.id, created, len(definition.practitioners))
+        before = session.get(ServiceRow, definition.service.id)
+        revision = before.revision if before else None
+        row, created = repository.save_service(session, definition, actor)
+        changed = created or row.revision != revision
+    return ImportResult(definition.service.id, created, len(definition.practitioners), changed)
 
 
 def import_file(path: str | Path, actor: Actor = SYSTEM) -> ImportResult:

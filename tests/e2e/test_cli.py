@@ -163,3 +163,31 @@ def test_no_rota_within_the_limit_says_so_and_stores_nothing(tmp_path):
     engine = create_engine(db)
     with Session(engine) as session:
         assert session.exec(select(RotaVersion)).first() is None
+
+
+def test_quiet_still_prints_the_gaps(tmp_path):
+    """--quiet drops the grid, never the gaps: a month with gaps lists them."""
+    db = f"sqlite:///{tmp_path / 'q.db'}"
+    coventry = ROOT / "fixtures" / "coventry.yaml"
+    run = amhp(*solve_args(coventry, "2026-12", time_limit=10), db=db)
+    assert run.returncode == 0, run.stderr
+    assert "Gaps below minimum" in run.stdout and "2026-12-" in run.stdout
+
+
+def test_an_import_that_changes_nothing_says_so(tmp_path):
+    db = f"sqlite:///{tmp_path / 'i.db'}"
+    assert amhp("import", str(FIXTURE), db=db).stdout.startswith("created service warwickshire")
+    again = amhp("import", str(FIXTURE), db=db)
+    assert again.returncode == 0 and again.stdout.startswith("unchanged: service warwickshire")
+
+
+def test_explain_with_no_match_says_so(november, tmp_path):
+    rota = tmp_path / "nov.json"
+    rota.write_text(json.dumps(november), encoding="utf-8")
+    unknown = amhp("explain", str(rota), "--person", "nobody", db="sqlite://")
+    assert unknown.returncode == 2 and "no person 'nobody'" in unknown.stderr
+    none = amhp("explain", str(rota), "--date", "2030-01-01", db="sqlite://")
+    assert none.returncode == 0, none.stderr
+    assert "Nothing in this rota for 2030-01-01" in none.stdout and "Soft-rule" not in none.stdout
+    bad = amhp("explain", str(rota), "--date", "2026-13-01", db="sqlite://")
+    assert bad.returncode == 2 and "month must be in 1..12" in bad.stderr
