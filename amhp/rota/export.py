@@ -218,24 +218,7 @@ def to_csv(export: dict) -> str:
 
 
 def to_xlsx(export: dict) -> bytes:
-    """A workbook: the people x days grid, the gaps with causes, the penalties."""
-    from openpyxl import Workbook
+    """The workbook a lead prints (``amhp.rota.workbook``)."""
+    from amhp.rota.workbook import to_xlsx as workbook
 
-    book = Workbook()
-    grid = book.active
-    grid.title = "Rota"
-    for row in csv.reader(io.StringIO(to_csv(export))):
-        grid.append([int(c) if c.isdigit() else c for c in row])
-    rota = read_export(export)
-    gaps = book.create_sheet("Gaps")
-    gaps.append(["date", "shift", "missing", "reasons"])
-    for g in rota.gaps:
-        gaps.append([g.date.isoformat(), g.shift, g.missing, "; ".join(g.reasons)])
-    costs = book.create_sheet("Penalties")
-    costs.append(["rule", "person", "date", "shift", "cost", "detail"])
-    for p in rota.penalties:
-        when = p.date.isoformat() if p.date else None
-        costs.append([p.rule, p.person, when, p.shift, p.cost, p.detail])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return workbook(export)
