@@ -128,7 +128,7 @@ def solve(
     if not result.solution.status.found:
         raise _fail(no_rota_reason(result, time_limit), 1)
     if not quiet:
-        print_rota(Console(width=max(console.width, 40 + 5 * 31)), result.export)
+        print_rota(console, result.export)
     else:
         print_gaps(console, result.export)  # the gaps are never hidden
     if out:
@@ -306,6 +306,10 @@ def rules(write: bool = typer.Option(False, help="Rewrite docs/rules.md")) -> No
     if write:
         DOC_PATH.write_text(text, encoding="utf-8")
         console.print(f"wrote {DOC_PATH}")
+    elif console.is_terminal:
+        from rich.markdown import Markdown
+
+        console.print(Markdown(text))  # read in a terminal; piped, it stays Markdown
     else:
         typer.echo(text)
 
@@ -322,7 +326,11 @@ def workload(
 
     definition = _definition(service, month)
     params = solver.SolveParams(time_limit=time_limit)
-    print_comparison(console, compare_flat_and_weighted(definition, month, params))
+    with err.status(
+        f"solving {month} twice: caseload-weighted, then flat ({time_limit:.0f} s each)"
+    ):
+        comparison = compare_flat_and_weighted(definition, month, params)
+    print_comparison(console, comparison)
 
 
 @app.command()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
@@ -15,27 +16,48 @@ from amhp.rota.reader import RotaExport, read_export
 SHIFT_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan")
 
 
-def rota_grid(rota: RotaExport) -> Table:
-    dates = sorted({s.date for s in rota.slots})
+def rota_grid(rota: RotaExport, width: int = 200) -> list[Table]:
+    """The people × days grid in pages of days that fit ``width`` columns, full
+    shift codes (``~CODE`` a shadow day, ``·`` unavailable), one page per table."""
+    start, end = rota.period.start, rota.period.end
+    dates = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     styles = {s.code: SHIFT_STYLES[i % len(SHIFT_STYLES)] for i, s in enumerate(rota.shifts)}
     cells: dict[tuple[str, date], str] = {}
     for slot in rota.slots:
         style = styles.get(slot.shift, "")
         for pid in slot.assigned:
-            cells[pid, slot.date] = f"[{style}]{slot.shift[:4]}[/]"
+            cells[pid, slot.date] = f"[{style}]{slot.shift}[/]"
         for pid in slot.shadows:
-            cells[pid, slot.date] = f"[dim]~{slot.shift[:3]}[/]"
-    title = f"{rota.service} {rota.period.start} to {rota.period.end}"
-    table = Table(title=title, show_lines=False, pad_edge=False, padding=(0, 0))
-    table.add_column("person", no_wrap=True)
-    for day in dates:
-        head = f"{day.day:>2}\n{'MTWTFSS'[day.weekday()]}"
-        table.add_column(head, justify="center", min_width=4, no_wrap=True)
-    table.add_column("days", justify="right")
-    for p in rota.people:
-        unavailable = set(p.unavailable)
-        row = [cells.get((p.id, d), "[dim]·[/]" if d in unavailable else "") for d in dates]
-        table.add_row(f"{p.id} {p.role[:4]}", *row, str(p.duty_days))
+            cells[pid, slot.date] = f"[dim]~{slot.shift}[/]"
+    names = {p.id: f"{p.id} {p.role}" for p in rota.people}
+    name_w = max((len(n) for n in names.values()), default=6)
+    cell_w = max([len(s.code) for s in rota.shifts] + [2]) + 1  # room for a shadow's ~
+    # Each day column takes its cell, a space of padding and a border.
+    per_page = max(7, (width - name_w - 12) // (cell_w + 2))
+    tables = []
+    for first in range(0, len(dates), per_page):
+        page = dates[first : first + per_page]
+        title = f"{rota.service} {page[0]} to {page[-1]}"
+        table = Table(title=title, show_lines=False, pad_edge=False, padding=(0, 1, 0, 0))
+        table.add_column("person", no_wrap=True, min_width=name_w)
+        for day in page:
+            head = f"{day.day:>2}\n{'MTWTFSS'[day.weekday()]}"
+            table.add_column(head, justify="center", min_width=cell_w, no_wrap=True)
+        table.add_column("days", justify="right", no_wrap=True)
+        for p in rota.people:
+            unavailable = set(p.unavailable)
+            row = [cells.get((p.id, d), "[dim]·[/]" if d in unavailable else "") for d in page]
+            table.add_row(names[p.id], *row, str(p.duty_days))
+        tables.append(table)
+    return tables
+
+
+def shift_legend(rota: RotaExport) -> Table:
+    table = Table(title="Shifts", pad_edge=False)
+    for col in ("code", "shift", "times", "where"):
+        table.add_column(col, no_wrap=True)
+    for s in rota.shifts:
+        table.add_row(s.code, s.name, f"{s.start or ''}-{s.end or ''}", s.place or "")
     return table
 
 
@@ -86,7 +108,9 @@ def print_gaps(console: Console, export: dict | RotaExport) -> None:
 
 def print_rota(console: Console, export: dict) -> None:
     rota = read_export(export)
-    console.print(rota_grid(rota))
+    for page in rota_grid(rota, console.width):
+        console.print(page)
+    console.print(shift_legend(rota))
     print_gaps(console, rota)
     for u in rota.documentation_unplaced:
         console.print(
@@ -166,8 +190,10 @@ def explain(console: Console, export: dict, person: str | None, day: date | None
             f"available, load {p.total_load}, caseload protection "
             f"{p.caseload_protection}, cap {p.caseload_cap}"
         )
+        zone = ZoneInfo(export.get("timezone") or "Europe/London")
         for rec in found.recovery:
-            console.print(f"    {rec.kind}: {rec.start.isoformat()} to {rec.end.isoformat()}")
+            start, end = rec.start.astimezone(zone), rec.end.astimezone(zone)
+            console.print(f"    {rec.kind}: {start:%a %-d %b %H:%M} to {end:%a %-d %b %H:%M}")
 
 
 def print_comparison(console: Console, c: workload_compare.Comparison) -> None:

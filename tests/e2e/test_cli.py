@@ -4,6 +4,8 @@ solver; the export is checked by the independent spec checker."""
 from __future__ import annotations
 
 import csv
+import os
+import re
 import json
 import subprocess
 
@@ -189,5 +191,27 @@ def test_explain_with_no_match_says_so(november, tmp_path):
     none = amhp("explain", str(rota), "--date", "2030-01-01", db="sqlite://")
     assert none.returncode == 0, none.stderr
     assert "Nothing in this rota for 2030-01-01" in none.stdout and "Soft-rule" not in none.stdout
+    someone = next(r["person"] for r in november["recovery"] if r["kind"] == "documentation")
+    local = amhp("explain", str(rota), "--person", someone, db="sqlite://")
+    assert re.search(r"documentation: \w{3} \d+ \w{3} 09:00", local.stdout), local.stdout
+    assert "+00:00" not in local.stdout  # local times, not raw UTC
     bad = amhp("explain", str(rota), "--date", "2026-13-01", db="sqlite://")
     assert bad.returncode == 2 and "month must be in 1..12" in bad.stderr
+
+
+def test_the_grid_fits_a_100_column_terminal_with_every_code_in_full(tmp_path):
+    """Coventry's CRN-D and CRN-N (and roles) are printed whole, in pages of days
+    that fit COLUMNS=100, with a legend of the codes."""
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    coventry = ROOT / "fixtures" / "coventry.yaml"
+    args = [a for a in solve_args(coventry, "2026-11", time_limit=5) if a != "--quiet"]
+    run = run_cli(*args, env={**os.environ, "COLUMNS": "100", "AMHP_DATABASE_URL": db})
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    grid = "\n".join(lines)
+    assert "CRN-D" in grid and "CRN-N" in grid and "manager" in grid
+    pages = grid.count("coventry 2026-11-")
+    assert pages >= 2  # more than one page of days, each whole: its totals column shows
+    assert sum("days┃" in line for line in lines) == pages
+    assert "Crisis north out of hours" in grid  # the legend
