@@ -4,9 +4,9 @@ solver; the export is checked by the independent spec checker."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
-import json
 import subprocess
 
 import pytest
