@@ -57,6 +57,7 @@ class Progress:
     objective: float
     bound: float
     solutions: int
+    missing: int | None = None  # people short of the cover minimums in that rota
 
 
 @dataclass(frozen=True)

@@ -137,11 +137,17 @@ def build_model(
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None], started: float) -> None:
+    """Each better rota of the full objective: its cost, the bound, and the people
+    it leaves missing (the cover-minimum terms' shortfalls)."""
+
+    def __init__(
+        self, on_progress: Callable[[Progress], None], started: float, ctx: ModelContext
+    ) -> None:
         super().__init__()
         self._on_progress = on_progress
         self._started = started
         self._count = 0
+        self._shortfalls = [t.expr for t in ctx.terms if t.rule == CoverMinimum.name]
 
     def on_solution_callback(self) -> None:
         self._count += 1
@@ -151,6 +157,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                 objective=self.objective_value,
                 bound=self.best_objective_bound,
                 solutions=self._count,
+                missing=sum(int(self.value(e)) for e in self._shortfalls),
             )
         )
 
@@ -174,7 +181,7 @@ def solve(
         wall = time.monotonic() - started
         return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats={"model_built": False})
     solver = _new_solver(params)
-    reporter = _Reporter(on_progress, started) if on_progress else None
+    reporter = _Reporter(on_progress, started, ctx) if on_progress else None
     budget = _Budget(params, started)
     finished = threading.Event()
     if stop is not None:

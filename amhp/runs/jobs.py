@@ -122,6 +122,7 @@ class JobRunner(BackgroundRunner):
                 "objective": _finite(sol.objective),
                 "bound": _finite(sol.bound),
                 "status": sol.status,
+                "missing": sum(g.missing for g in sol.gaps),
             }
             if result.version_id is None:
                 self._update(
@@ -155,4 +156,5 @@ def _progress(p: solver.Progress) -> dict:
         "objective": _finite(p.objective),
         "bound": _finite(p.bound),
         "solutions": p.solutions,
+        "missing": p.missing,
     }

@@ -59,6 +59,7 @@ Editor = Annotated[User, service_access(page_user, LEAD)]
 ViewedRota = Annotated[RotaVersion, rota_access(page_user, LEAD, MANAGER)]
 EditedRota = Annotated[RotaVersion, rota_access(page_user, LEAD)]
 ViewedJob = Annotated[Job, job_access(page_user, LEAD, MANAGER)]
+EditedJob = Annotated[Job, job_access(page_user, LEAD)]
 
 
 @router.get("/services", response_class=HTMLResponse)
@@ -183,8 +184,20 @@ def take_cover(
 def job_page(request: Request, job: ViewedJob, user: PageUser, session: SessionDep):
     repairing = session.get(RepairRequest, job.id) is not None
     return render(
-        request, "job.html", user, job=job, verb="Repairing" if repairing else "Generating"
+        request,
+        "job.html",
+        user,
+        job=job,
+        verb="Repairing" if repairing else "Generating",
+        can_cancel=user.role in (ADMIN, LEAD),
     )
+
+
+@router.post("/jobs/{job_id}/cancel")
+def cancel_job(request: Request, job: EditedJob) -> RedirectResponse:
+    """Stop a queued or running job; one that has ended is left as it ended."""
+    request.app.state.jobs.cancel(job.id)
+    return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
 
 
 @router.get("/services/{service_id}/audit", response_class=HTMLResponse)

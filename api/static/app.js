@@ -44,6 +44,7 @@ function watchJob() {
     (data) => {
       const p = data.progress || {};
       text("job-state", data.state);
+      text("job-missing", p.missing);
       text("job-objective", p.objective);
       text("job-bound", p.bound);
       text("job-solutions", p.solutions);
@@ -52,6 +53,8 @@ function watchJob() {
       if (bar && p.elapsed !== undefined) bar.value = p.elapsed;
     },
     (data) => {
+      const cancel = document.getElementById("job-cancel");
+      if (cancel) cancel.hidden = true;
       if (data.state === "succeeded" && data.next) {
         window.location.assign(data.next);
       } else {

@@ -67,3 +67,16 @@ def test_a_stop_at_a_later_boundary_keeps_the_rota_so_far_never_optimal(phase):
     # The rota read back is whole: the sick day is covered by someone who is free.
     on_day_4 = {pid for pid, si in sol.assignments if REPAIR.slots[si].day == 4}
     assert on_day_4 and "b" not in on_day_4
+
+
+def test_progress_counts_the_people_missing_in_each_rota_found():
+    """One person for a shift that needs two every day: each rota reported while
+    searching leaves one missing a day, and says so."""
+    from tests.support.tiny import person, problem, slot
+
+    short = problem([slot(d, lo=2) for d in range(3)], [person("a")], n_days=3)
+    heard: list = []
+    sol = solver.solve(
+        short, solver.SolveParams(time_limit=20, workers=1), on_progress=heard.append
+    )
+    assert heard and heard[-1].missing == sum(g.missing for g in sol.gaps) == 3

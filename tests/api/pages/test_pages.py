@@ -171,6 +171,17 @@ def test_lead_generates_and_sees_a_gap_with_its_cause(browser, site):
     duty_cells = ann.locator("td[data-date] .duty").count()
     assert int(ann.locator("td.tot").first.inner_text()) == duty_cells
     shot(page, "lead-rota-gap-causes")
+    # The job's progress counted the people missing, as the rota has them; a Cancel
+    # on a job that has ended leaves it as it ended.
+    total = int(re.search(r"\d+", page.locator("#gap-count").inner_text())[0])
+    page.goto("/app/services/mini")
+    href = page.locator('a[href^="/app/jobs/"]').first.get_attribute("href")
+    job_id = int(href.rsplit("/", 1)[1])
+    state = page.evaluate(f"async () => (await fetch('/app/jobs/{job_id}/state')).json()")
+    assert state["state"] == "succeeded" and state["progress"]["missing"] == total
+    page.goto(f"/app/jobs/{job_id}")
+    assert page.locator("#job-missing").inner_text() == str(total)
+    assert page.locator("#job-cancel").count() == 0  # nothing to cancel once it ended
     page.context.close()
 
 
