@@ -85,6 +85,7 @@ class RotaVersionOut(BaseModel):
     created_at: datetime
     published_at: datetime | None
     gaps: int
+    number: int | None = None  # the month's version as people count it: 1, 2, …
 
 
 class FeedLinkOut(BaseModel):

@@ -9,7 +9,7 @@ It runs inside the caller's transaction, so a failed import changes nothing.
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, delete, func, select, update
 
 from amhp.core.months import months_from
 from amhp.core.states import RotaState
@@ -323,6 +323,17 @@ def month_versions(session: Session, service_id: str, month: str) -> list[RotaVe
         RotaVersion.service_id == service_id, RotaVersion.month == month
     )
     return list(session.exec(stmt.order_by(col(RotaVersion.id).desc())))
+
+
+def version_number(session: Session, service_id: str, month: str, rota_id: int) -> int:
+    """A version as people count it: the month's first rota of the service is
+    version 1, the next 2 (the stored id is global across services and months)."""
+    stmt = select(func.count()).where(
+        RotaVersion.service_id == service_id,
+        RotaVersion.month == month,
+        col(RotaVersion.id) <= rota_id,
+    )
+    return int(session.exec(stmt).one())
 
 
 def latest_version(session: Session, service_id: str, month: str) -> RotaVersion | None:

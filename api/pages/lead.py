@@ -83,7 +83,10 @@ def overview(request: Request, service_id: str, session: SessionDep, user: Viewe
     months = []
     for month in sorted({*months_from_today(3), *stored}):
         latest = repository.latest_version(session, service_id, month)
-        months.append({"month": month, "latest": latest})
+        number = (
+            repository.version_number(session, service_id, month, latest.id) if latest else None
+        )
+        months.append({"month": month, "latest": latest, "number": number})
     jobs = session.exec(
         select(Job).where(Job.service_id == service_id).order_by(col(Job.id).desc()).limit(5)
     ).all()
@@ -241,6 +244,13 @@ def job_state(job: ViewedJob) -> JSONResponse:
     )
 
 
+def _number_of(session, rota: RotaVersion, other_id: int | None) -> int | None:
+    """The month's version number of another version of it (a repair's base)."""
+    if not isinstance(other_id, int):
+        return None
+    return repository.version_number(session, rota.service_id, rota.month, other_id)
+
+
 def _rota_page(request, session, user, rota, status_code=200, errors=None, form=None):
     definition = load_definition(session, rota.service_id)
     period = Period.month(rota.month)
@@ -254,6 +264,8 @@ def _rota_page(request, session, user, rota, status_code=200, errors=None, form=
         status_code=status_code,
         rota=rota,
         grid=build_grid(rota.export),
+        number=repository.version_number(session, rota.service_id, rota.month, rota.id),
+        base_number=_number_of(session, rota, rota.export.get("base_version")),
         service=definition,
         fixed=fixed,
         revision=revision_of(session, rota.service_id),

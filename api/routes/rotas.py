@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
@@ -73,7 +74,13 @@ def list_rotas(
     if month:
         stmt = stmt.where(RotaVersion.month == month)
     rotas = session.exec(stmt.order_by(col(RotaVersion.id).desc())).all()
-    return [_out(r) for r in rotas if rota_visible(user, r)]
+    numbers, seen = {}, Counter()
+    for r in reversed(rotas):  # oldest first: each month's versions count 1, 2, …
+        seen[r.month] += 1
+        numbers[r.id] = seen[r.month]
+    return [
+        _out(r).model_copy(update={"number": numbers[r.id]}) for r in rotas if rota_visible(user, r)
+    ]
 
 
 def visible_export(user: User, rota: RotaVersion) -> dict:

@@ -56,6 +56,9 @@ def test_a_reported_sick_day_is_repaired_with_the_changes_listed(site):
     assert job["state"] == "succeeded", job
     rota = client.get(f"/rotas/{job['rota_id']}", headers=lead).json()
     version = client.get("/services/mini/rotas?month=2026-11", headers=lead).json()
+    # Counted per month: the published first version is 1, the repair the newest.
+    assert sorted(v["number"] for v in version) == list(range(1, len(version) + 1))
+    assert next(v["number"] for v in version if v["id"] == job["rota_id"]) == len(version)
     assert rota["base_version"] == next(v["id"] for v in version if v["state"] == "published")
     removed = {
         (c["person"], c["date"], c["shift"]) for c in rota["changes"] if c["change"] == "removed"

@@ -154,6 +154,7 @@ def test_lead_generates_and_sees_a_gap_with_its_cause(browser, site):
     page.goto("/app/services/mini")
     rota_id = generate(page, MONTH)
     assert rota_id >= 1
+    assert page.locator("#rota-version").inner_text() == f"Version 1 of {MONTH}"
     grid = page.locator("#rota-grid")
     assert grid.locator("tbody tr").count() == 5  # one row per practitioner
     gap = page.locator(f'details.gap[data-date="{GAP_DAY}"]')
