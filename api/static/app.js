@@ -104,8 +104,18 @@ function copyButtons() {
   }
 }
 
+// Forms whose effect reaches other people (publishing, approving a swap) ask first.
+function confirmations() {
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   watchJob();
   watchWhatIf();
   copyButtons();
+  confirmations();
 });

@@ -109,9 +109,12 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def login(browser, site, email: str, **context):
+def login(browser, site, email: str, confirm: bool = True, **context):
+    """A logged-in page; ``confirm``: every "are you sure?" is answered yes."""
     ctx = browser.new_context(base_url=site, **context)
     page = ctx.new_page()
+    if confirm:
+        page.on("dialog", lambda dialog: dialog.accept())
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -244,10 +247,23 @@ def test_fixed_cell_is_kept_when_the_month_is_generated_again(browser, site):
 
 
 def test_lead_publishes(browser, site):
-    page = login(browser, site, "lead@example.org")
+    page = login(browser, site, "lead@example.org", confirm=False)
     page.goto("/app/services/mini")
     page.get_by_role("link", name=f"Open rota for {MONTH}").click()
     assert page.locator("#rota-state").inner_text() == "draft"
+    # Publishing asks first; saying no leaves the draft as it was.
+    asked: list[str] = []
+
+    def answer(dialog, accept: list[bool]) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept[0] else dialog.dismiss()
+
+    accept = [False]
+    page.on("dialog", lambda d: answer(d, accept))
+    page.get_by_role("button", name="Publish this version").click()
+    assert page.locator("#rota-state").inner_text() == "draft"
+    assert asked and asked[0].startswith("Publish version")
+    accept[0] = True
     page.get_by_role("button", name="Publish this version").click()
     assert page.locator("#rota-state").inner_text() == "published"
     assert "Published" in page.get_by_role("status").inner_text()
