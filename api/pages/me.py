@@ -70,6 +70,7 @@ def my_duties(session, service_id: str, person: str, months: list[str]) -> list[
                 {
                     "date": slot.date,
                     "shift": doc.shift_by_code[slot.shift].name,
+                    "place": doc.shift_by_code[slot.shift].place,
                     "code": slot.shift,
                     "start": slot.start,
                     "end": slot.end,

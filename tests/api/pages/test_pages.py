@@ -49,9 +49,15 @@ REQUEST_DAY = FIRST.replace(day=24)
 # on one Thursday: a gap with causes everyone can read.
 DAN = "  - {id: a4, name: Dan, role: amhp, shift_types: [HUB, ON]}\n"
 EVE = "  - {id: a5, name: Eve, role: amhp, shift_types: [HUB]}\n"
-SERVICE = MINIMAL_SERVICE.replace(DAN, DAN + EVE) + "".join(
-    f"  - {{person: {p}, kind: training, start: {GAP_DAY}, end: {GAP_DAY}}}\n"
-    for p in ("a2", "a3", "a4", "a5")
+# Names of realistic length, a double-barrelled surname among them: the phone page
+# and the grid must hold them.
+LONG_NAMES = (
+    "  - {id: a6, name: Oluwaseun Adebayo-Fitzgerald, role: amhp, shift_types: [HUB]}\n"
+    "  - {id: a7, name: Maximilian Worthington-Smythe, role: amhp, shift_types: [HUB]}\n"
+)
+AWAY = ("a2", "a3", "a4", "a5", "a6", "a7")
+SERVICE = MINIMAL_SERVICE.replace(DAN, DAN + EVE + LONG_NAMES) + "".join(
+    f"  - {{person: {p}, kind: training, start: {GAP_DAY}, end: {GAP_DAY}}}\n" for p in AWAY
 )
 SCENARIOS = f"""\
 horizon: {{start: "{MONTH}", months: 1}}
@@ -132,6 +138,22 @@ def generate(page, month: str) -> int:
     return int(page.url.rsplit("/", 1)[1])
 
 
+# Pairs of boxes inside one duty card that overlap (each card's spans, as laid out).
+OVERLAPS = """() => {
+  const out = [];
+  for (const card of document.querySelectorAll('ol.duties > li')) {
+    const boxes = [...card.children].map(c => [c.className, c.getBoundingClientRect()]);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [a, p] = boxes[i], [b, q] = boxes[j];
+      const across = p.left < q.right - 1 && q.left < p.right - 1;
+      if (across && p.top < q.bottom - 1 && q.top < p.bottom - 1) out.push(a + ' / ' + b);
+    }
+    if (card.getBoundingClientRect().right > window.innerWidth) out.push('card too wide');
+  }
+  return out;
+}"""
+
+
 def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -159,7 +181,7 @@ def test_lead_generates_and_sees_a_gap_with_its_cause(browser, site):
     assert rota_id >= 1
     assert page.locator("#rota-version").inner_text() == f"Version 1 of {MONTH}"
     grid = page.locator("#rota-grid")
-    assert grid.locator("tbody tr").count() == 5  # one row per practitioner
+    assert grid.locator("tbody tr").count() == 7  # one row per practitioner
     gap = page.locator(f'details.gap[data-date="{GAP_DAY}"]')
     assert gap.count() == 1
     reasons = gap.locator(".reasons")
@@ -168,7 +190,7 @@ def test_lead_generates_and_sees_a_gap_with_its_cause(browser, site):
     text = reasons.inner_text()
     # Ann alone: she takes the hub or the on-call, so one of them is short.
     assert re.search(rf"(HUB|ON) {GAP_DAY}: \d short", text), text
-    for person in ("a2", "a3", "a4", "a5"):
+    for person in AWAY:
         assert f"({person}): training" in text
     # Totals at the row end agree with the cells.
     ann = grid.locator("tbody tr").first
@@ -330,8 +352,12 @@ def test_amhp_finds_and_copies_the_feed_link_on_a_phone(browser, site):
     duties = page.locator("ol.duties > li")
     assert duties.count() >= 1
     assert len([e for e in events if not str(e.get("SUMMARY")).startswith("Doc")]) >= 1
-    # Nothing wider than the phone.
+    # Nothing wider than the phone, and no box of a duty card over another, long
+    # colleagues' names and all.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    overlaps = page.evaluate(OVERLAPS)
+    assert overlaps == [], overlaps
+    assert "Adebayo-Fitzgerald" in page.locator("#swap-colleague").inner_text()
     shot(page, "amhp-my-rota-phone")
     # A request for a day off, and a bad one explained.
     page.get_by_label("Date").fill(REQUEST_DAY.isoformat())
