@@ -10,7 +10,9 @@ within ``documentation_within_days``, that
   mornings, never a bank holiday),
 - is not a day the person is away from work (leave, contract, a day they do not
   work; a lapsed approval stops duty, not work), and
-- holds no duty of theirs overlapping the window.
+- holds no duty of theirs overlapping the window, and
+- holds no earlier block's documentation time (two blocks whose first free
+  morning is the same: the later one moves on to the next).
 
 So it is never double-booked and never on a non-working day. A duty over the
 first such morning moves it on (a penalty, so the solver keeps that morning free
@@ -69,13 +71,17 @@ def placements(problem: Problem, pi: int, held: Iterable[int]) -> list[Placement
     held = list(held)
     person = problem.people[pi]
     documenting = {problem.slots[s].day for s in held if _documents(problem, s)}
-    out = []
+    out: list[Placement] = []
+    taken: set[int] = set()  # mornings already holding an earlier block's time
     for si in sorted(held, key=lambda s: problem.slots[s].start):
         end = problem.slots[si].day
         if not _documents(problem, si) or end + 1 in documenting:
             continue
         mornings, inside = candidate_mornings(problem, person, end)
-        day = next((e for e in mornings if not any(_overlaps(problem, o, e) for o in held)), None)
+        free = (e for e in mornings if e not in taken)
+        day = next((e for e in free if not any(_overlaps(problem, o, e) for o in held)), None)
+        if day is not None:
+            taken.add(day)
         if day is not None or inside:
             out.append(Placement(person.id, si, day))
     return out

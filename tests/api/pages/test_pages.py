@@ -105,12 +105,6 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def clean_shots():
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-
-
 def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 

@@ -115,3 +115,20 @@ def test_never_double_booked_whatever_the_rota():
             assert not any(
                 p.slots[s].start < window[1] and window[0] < p.slots[s].end for s in held
             )
+
+
+def test_two_blocks_never_share_one_morning():
+    """Hub Friday, hub Monday, a crisis day Tuesday: Friday's block has Monday
+    taken by a duty and Tuesday by another, so it moves to Wednesday; Monday's
+    block goes on Wednesday too by itself, so one of them moves on to Thursday."""
+    slots = [slot(4, "H"), slot(7, "H"), slot(8, "C")]
+    fixed = (FixedCell("a", 4, "H"), FixedCell("a", 7, "H"), FixedCell("a", 8, "C"))
+    p = hub_problem(slots, [person("a", shifts=("H", "C"))], n_days=14, fixed=fixed)
+    sol = run(p)
+    days = documentation_days(p, sol)
+    assert sorted(days) == [9, 10]  # Wednesday and Thursday, one block each
+    hubs = hub_problem([slot(d, "H") for d in range(14)], [person("a", shifts=("H",))], 14)
+    for mask in range(1, 1 << 10):  # and in any rota of hub days, no morning twice
+        held = [d for d in range(10) if mask >> d & 1]
+        placed = [x.day for x in placements(hubs, 0, held) if x.day is not None]
+        assert len(placed) == len(set(placed)), (held, placed)
