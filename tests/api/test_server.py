@@ -61,7 +61,7 @@ def test_demo_accounts_log_in_and_are_created_once(tmp_path):
     assert [e for e, _ in logins] == [
         "lead@mini.example",
         "manager@mini.example",
-        "a1@mini.example",
+        "a2@mini.example",  # the first AMHP (a1 is a lead); nothing published yet
     ]
     assert amhp("user", "demo", "nosuch", "--password-file", str(key)).returncode == 1
     with running_server(env) as base:
