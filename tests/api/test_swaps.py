@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.cli import run_cli, solve_args
 from tests.support.samples import MINIMAL_SERVICE
-from tests.support.server import free_port, running_server
+from tests.support.server import HANG_GUARD_S, free_port, running_server
 from tests.support.smtp import smtp_server
 
 PASSWORD = "a long enough password"
@@ -31,7 +31,7 @@ SERVICE = MINIMAL_SERVICE.replace(
 )
 LOGINS = {"a1": "ann@example.org", "a2": "bob@example.org", "a3": "cat@example.org"}
 ADDRESS = {**LOGINS, "a4": "dan@example.org"}  # a5 has no address at all
-GUARD_S = 120  # against a hang only, never a speed requirement
+GUARD_S = HANG_GUARD_S  # against a hang only, never a speed requirement
 
 
 class Site:

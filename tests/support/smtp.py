@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import threading
-import time
 from email.message import Message
 
 from aiosmtpd.controller import Controller
@@ -25,16 +24,6 @@ class Inbox:
     def since(self, n: int) -> list[Message]:
         with self._lock:
             return list(self.messages[n:])
-
-    def wait_for(self, n: int, guard: float = 120) -> list[Message]:
-        """Block until at least ``n`` messages came (a guard against a hang, not a
-        speed limit), then return them all."""
-        end = time.monotonic() + guard
-        while len(self.messages) < n:
-            if time.monotonic() > end:
-                raise AssertionError(f"{len(self.messages)} messages came, waited for {n}")
-            time.sleep(0.1)
-        return self.since(0)
 
 
 def smtp_server(port: int) -> tuple[Controller, Inbox]:
