@@ -298,9 +298,11 @@ def _check_fixed(service: ServiceDefinition, problem: solver.Problem) -> None:
         i for i, f in enumerate(service.fixed) if any(d.date == f.date for d in problem.days)
     ]
     errors = []
+    names = {p.id: p.name for p in service.practitioners}
     for index, rule, reason in solver.fixed_cell_conflicts(problem):
         cell = service.fixed[in_period[index]]
-        message = f"{cell.person} on {cell.shift} {cell.date.isoformat()} breaks {rule}: {reason}"
+        who = f"{names.get(cell.person, cell.person)} ({cell.person})"
+        message = f"{who} on {cell.shift} {cell.date.isoformat()} breaks {rule}: {reason}"
         errors.append((in_period[index], message))
     if errors:
         raise BuildError(errors)

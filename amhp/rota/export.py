@@ -46,6 +46,22 @@ def rules_block(built: BuiltProblem) -> dict:
     return out
 
 
+def away_runs(dates: list[date], unavailable: dict[int, str]) -> list[dict]:
+    """Consecutive unavailable days with one reason, as ``{start, end, why}``: what the
+    grid shows on hover and in its list of who is away."""
+    runs: list[dict] = []
+    for i in sorted(unavailable):
+        why = unavailable[i]
+        last = runs[-1] if runs else None
+        if last and last["why"] == why and last["_end"] == i - 1:
+            last["_end"], last["end"] = i, dates[i].isoformat()
+        else:
+            runs.append(
+                {"start": dates[i].isoformat(), "end": dates[i].isoformat(), "why": why, "_end": i}
+            )
+    return [{k: v for k, v in r.items() if k != "_end"} for r in runs]
+
+
 def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
     problem, service = built.problem, built.service
     zone = ZoneInfo(service.service.timezone)
@@ -73,6 +89,7 @@ def to_export(built: BuiltProblem, solution: solver.Solution) -> dict:
                 "fte": person.fte,
                 "warranted_from": p.warranted_from.isoformat() if p.warranted_from else None,
                 "unavailable": [dates[i].isoformat() for i in sorted(person.unavailable)],
+                "unavailable_why": away_runs(dates, person.unavailable),
                 "duty_days": load.duty_days,
                 "available_days": load.available_days,
                 "duty_share": round(load.duty_days / load.available_days, 4)

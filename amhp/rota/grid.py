@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from amhp.rota.reader import (
+    AwayRun,
     ExportCompositionGap,
     ExportGap,
     ExportPerson,
@@ -17,6 +18,8 @@ from amhp.rota.reader import (
     read_export,
 )
 
+NOT_WORKING = "not a working day"
+
 
 @dataclass
 class Cell:
@@ -24,6 +27,9 @@ class Cell:
     shadows: list[str] = field(default_factory=list)  # supernumerary (trainees)
     recovery: list[str] = field(default_factory=list)  # "documentation" | "rest_day"
     unavailable: bool = False
+    why: str | None = None  # the reason, where the export gives it
+    # The first day of a run of unavailability: the one the keyboard reaches.
+    run_start: bool = False
     # A repair or a cover: duties added and removed against the version it changes.
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -37,6 +43,12 @@ class Row:
     weekends: int
     nights: int
     load: float | None
+    away: list[AwayRun] = field(default_factory=list)
+
+    @property
+    def away_listed(self) -> list[AwayRun]:
+        """Runs worth listing beside the grid: a person's usual days off are not news."""
+        return [r for r in self.away if r.why != NOT_WORKING]
 
 
 @dataclass
@@ -67,6 +79,11 @@ class Grid:
         return sum(d.missing for d in self.gaps)
 
     @property
+    def away(self) -> list[Row]:
+        """People away this month for a reason other than their usual days off."""
+        return [r for r in self.rows if r.away_listed]
+
+    @property
     def shifts_without_role(self) -> int:
         return len(self.rota.composition_gaps)
 
@@ -81,6 +98,11 @@ def build_grid(export: dict | RotaExport) -> Grid:
         for d in p.unavailable:
             if d in index:
                 cells[p.id][index[d]].unavailable = True
+        for run in p.unavailable_why:
+            for i, d in enumerate(days):
+                if run.covers(d):
+                    cells[p.id][i].why = f"{run.why} ({run.span})"
+                    cells[p.id][i].run_start = d == run.start or i == 0
     weekends: dict[str, set[date]] = {pid: set() for pid in cells}
     nights: dict[str, int] = dict.fromkeys(cells, 0)
     for slot in rota.slots:
@@ -116,6 +138,7 @@ def build_grid(export: dict | RotaExport) -> Grid:
             weekends=len(weekends[p.id]),
             nights=nights[p.id],
             load=p.total_load,
+            away=list(p.unavailable_why),
         )
         for p in rota.people
     ]

@@ -22,5 +22,10 @@ def export_for(export: dict, person: str | None) -> dict:
     doc = copy.deepcopy(export)
     for gap in [*doc.get("gaps", []), *doc.get("composition_gaps", [])]:
         gap["reasons"] = [_masked(r, person) for r in gap.get("reasons", [])]
+    for other in doc.get("people", []):
+        if other.get("id") != person:
+            for run in other.get("unavailable_why", []):
+                if is_personal(run["why"]):
+                    run["why"] = UNAVAILABLE
     doc["penalties"] = [p for p in doc.get("penalties", []) if p.get("person") == person]
     return doc

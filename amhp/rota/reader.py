@@ -26,6 +26,24 @@ class Period(_Read):
     end: dt.date
 
 
+class AwayRun(_Read):
+    """Consecutive days a person may not be rostered, for one reason."""
+
+    start: dt.date
+    end: dt.date
+    why: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def span(self) -> str:
+        """``Mon 7 Dec`` or ``Mon 7 Dec to Fri 11 Dec``."""
+        if self.start == self.end:
+            return f"{self.start:%a %-d %b}"
+        return f"{self.start:%a %-d %b} to {self.end:%a %-d %b}"
+
+
 class ExportPerson(_Read):
     id: str
     name: str
@@ -33,6 +51,7 @@ class ExportPerson(_Read):
     fte: float = 1.0
     warranted_from: dt.date | None = None
     unavailable: list[dt.date] = Field(default_factory=list)
+    unavailable_why: list[AwayRun] = Field(default_factory=list)
     duty_days: int = 0
     available_days: int = 0
     weighted_duty_days: float = 0.0

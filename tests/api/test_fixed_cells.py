@@ -61,7 +61,7 @@ def test_the_api_refuses_a_cell_that_breaks_a_rule_and_stores_nothing(site):
         assert r.status_code == 422
         [problem] = r.json()["detail"]
         assert problem["path"] == "fixed[0]"
-        assert "a2 on HUB 2026-11-10" in problem["msg"] and "annual leave" in problem["msg"]
+        assert "Bob (a2) on HUB 2026-11-10" in problem["msg"] and "annual leave" in problem["msg"]
         assert client.get("/services/mini/fixed-cells").json() == []
 
 

@@ -132,7 +132,11 @@ def test_a_failed_solve_of_a_file_stores_nothing(tmp_path):
     cases = {
         "month": (FIXTURE, "2026-13", "--month"),
         "file": (tmp_path / "nan.yaml", "2026-11", "fte"),
-        "fixed cell": (tmp_path / "fixed.yaml", "2026-11", "fixed[1]: ap01 on HUB 2026-11-10"),
+        "fixed cell": (
+            tmp_path / "fixed.yaml",
+            "2026-11",
+            "fixed[1]: Amara Patel (ap01) on HUB 2026-11-10",
+        ),
     }
     (tmp_path / "nan.yaml").write_text(text.replace("fte: 0.8", "fte: .nan", 1), encoding="utf-8")
     # ap01 is on annual leave 9-13 November: fixing them to the hub then is valid

@@ -41,8 +41,10 @@ def test_fixed_cell_breaking_a_hard_rule_is_an_error(tmp_path):
     )
     run = cli("solve", str(bad), "--month", "2026-11", db=f"sqlite:///{tmp_path / 'f.db'}")
     assert run.returncode == 2
-    assert "fixed[0]: a1 on ON 2026-11-02 breaks min_rest_hours: rest before HUB" in run.stderr
-    assert "fixed[1]: a1 on HUB 2026-11-03 breaks min_rest_hours" in run.stderr
+    assert (
+        "fixed[0]: Ann (a1) on ON 2026-11-02 breaks min_rest_hours: rest before HUB" in run.stderr
+    )
+    assert "fixed[1]: Ann (a1) on HUB 2026-11-03 breaks min_rest_hours" in run.stderr
 
 
 def test_explain_filters_by_person_and_date(tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.support.cli import run_cli
 from tests.support.paths import ROOT
@@ -255,8 +255,13 @@ def test_fixed_cell_is_kept_when_the_month_is_generated_again(browser, site):
     page.get_by_label("Date").fill(GAP_DAY)
     page.locator("#fix-shift").select_option("HUB")
     page.get_by_role("button", name="Fix", exact=True).click()
-    alert = page.locator("#fix-errors")
-    assert "a2" in alert.inner_text() and "training" in alert.inner_text()
+    refusal = page.locator("#fix-form")
+    assert "a2" in refusal.inner_text() and "training" in refusal.inner_text()
+    # In place: the page opens at the form, not scrolled to the top of the grid,
+    # with the refused choice kept and the message beside it.
+    expect(page.locator("#fix-errors")).to_be_in_viewport()
+    expect(page.locator("#fix-form .field-error, #fix-errors li").first).to_be_in_viewport()
+    assert page.locator("#fix-person").input_value() == "a2"
     assert page.locator(".fixed-list li").count() == 1
     shot(page, "lead-fix-refused")
     page.context.close()
@@ -430,6 +435,33 @@ def test_grid_is_keyboard_usable_and_prints_on_a4_landscape(browser, site, tmp_p
     )
     shot(page, "lead-print-layout")
     shutil.copy(pdf, SHOTS / "rota-a4.pdf")
+    page.context.close()
+
+
+def test_why_someone_is_unavailable_is_reachable_by_keyboard_and_listed(browser, site):
+    page = login(browser, site, "lead@example.org")
+    page.goto("/app/services/mini")
+    page.get_by_role("link", name=f"Open rota for {MONTH}").click()
+    cell = page.locator(f"#c-a2-{GAP_DAY} .why")
+    assert cell.get_attribute("tabindex") == "0"
+    reached = None
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        reached = page.evaluate(
+            "document.activeElement.closest('td') && document.activeElement.closest('td').id"
+        )
+        if reached == f"c-a2-{GAP_DAY}":
+            break
+    assert reached == f"c-a2-{GAP_DAY}"
+    shown = page.evaluate("getComputedStyle(document.activeElement, '::after').content")
+    day = date.fromisoformat(GAP_DAY)
+    assert shown == f'"training ({day:%a %-d %b})"'
+    away = page.locator("#away li", has_text="Bob")
+    assert away.inner_text() == f"Bob amhp: training, {day:%a %-d %b}"
+    # Ann, never away, is not listed; usual days off are not news.
+    assert page.locator("#away li", has_text="Ann").count() == 0
+    assert "not a working day" not in page.locator("#away").inner_text()
+    shot(page, "lead-unavailable-reason")
     page.context.close()
 
 
