@@ -162,8 +162,10 @@ def run_whatif(
     ]
     scenarios = []
     common = apply_changes(base, spec.common_changes, spec.horizon.end)
+    names: dict[str, str] = {}
     for name, changes in runs:
         service = apply_changes(common, changes, spec.horizon.end)
+        names.update({p.id: p.name for p in service.practitioners})
         results = solve_horizon(
             service,
             months,
@@ -188,5 +190,6 @@ def run_whatif(
             "end": spec.horizon.end.isoformat(),
         },
         "time_limit_per_month": spec.time_limit_per_month,
+        "names": names,
         "scenarios": scenarios,
     }

@@ -3,6 +3,7 @@ SVG charts, readable when printed, nothing loaded from elsewhere) and a workbook
 
 from __future__ import annotations
 
+import calendar
 import io
 from html import escape
 
@@ -10,7 +11,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: render to files only
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from openpyxl import Workbook
+
+# Text stays text in the SVG: searchable, selectable, read by screen readers.
+matplotlib.rcParams["svg.fonttype"] = "none"
 
 # Per month: summed over the horizon in the comparison...
 SUMMED_FIELDS = (
@@ -46,24 +51,64 @@ def _svg(fig) -> str:
     return text[text.index("<svg") :]  # inline: drop the XML prolog
 
 
-def gaps_chart(doc: dict) -> str:
+def _month_label(month: str) -> str:
+    """``2027-01`` → ``Jan 2027``."""
+    year, number = month.split("-")
+    return f"{calendar.month_abbr[int(number)]} {year}"
+
+
+def _zero_floor(ax, values: list[float], whole: bool, none_text: str) -> None:
+    """Counts and costs start at zero; a series that is zero throughout is drawn on
+    a 0–1 axis with words saying so, not on an axis from -0.04 to 0.04."""
+    ax.set_ylim(bottom=0)
+    if whole:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if not any(values):
+        ax.set_ylim(0, 1)
+        ax.text(0.5, 0.6, none_text, ha="center", va="center", transform=ax.transAxes)
+
+
+def _per_month_chart(doc: dict, field: str, ylabel: str, none_text: str, money_of=None) -> str:
     fig, ax = plt.subplots(figsize=(9, 3.2))
+    values = []
     for s in doc["scenarios"]:
-        months = [m["month"] for m in s["months"]]
-        ax.plot(
-            months, [m["slot_days_below_min"] for m in s["months"]], marker="o", label=s["name"]
-        )
-    ax.set_ylabel("slot-days below minimum")
+        months = [_month_label(m["month"]) for m in s["months"]]
+        series = [m[field] for m in s["months"]]
+        values += series
+        ax.plot(months, series, marker="o", label=s["name"])
+    ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", labelrotation=45)
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
+    _zero_floor(ax, values, whole=money_of is None, none_text=none_text)
+    if money_of:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: money_of(v)))
     return _svg(fig)
 
 
+def gaps_chart(doc: dict) -> str:
+    return _per_month_chart(
+        doc, "slot_days_below_min", "slot-days below minimum", "no gaps in any scenario"
+    )
+
+
+def locum_cost_chart(doc: dict) -> str:
+    currency = _currency(doc)
+    return _per_month_chart(
+        doc,
+        "locum_cost",
+        f"locum cost ({SYMBOLS.get(currency, currency)})",
+        "no locum days needed in any scenario",
+        money_of=lambda v: money(v, currency),
+    )
+
+
 def load_chart(doc: dict) -> str:
-    """Each person's mean total load over the horizon, scenarios side by side."""
+    """Each person's mean total load over the horizon, scenarios side by side, each
+    person named (their id where the document has no name for them)."""
     people = sorted({p for s in doc["scenarios"] for m in s["months"] for p in m["total_load"]})
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    names = doc.get("names", {})
+    fig, ax = plt.subplots(figsize=(9, 3.6))
     width = 0.8 / max(1, len(doc["scenarios"]))
     for i, s in enumerate(doc["scenarios"]):
         means = []
@@ -72,9 +117,13 @@ def load_chart(doc: dict) -> str:
             means.append(sum(values) / len(values) if values else 0.0)
         ax.bar([x + i * width for x in range(len(people))], means, width=width, label=s["name"])
     ax.set_xticks(
-        [x + 0.4 - width / 2 for x in range(len(people))], people, rotation=90, fontsize=7
+        [x + 0.4 - width / 2 for x in range(len(people))],
+        [names.get(p, p) for p in people],
+        rotation=90,
+        fontsize=7,
     )
     ax.set_ylabel("mean total load per FTE")
+    ax.set_ylim(bottom=0)
     if people:
         ax.legend(fontsize=7)
     else:  # total load needs caseloads; say so rather than draw empty axes
@@ -103,13 +152,19 @@ def comparison(doc: dict) -> str:
     for s in doc["scenarios"]:
         totals = {f: sum(m[f] for m in s["months"]) for f in SUMMED_FIELDS}
         worst = {f: max(m[f] for m in s["months"]) for f in WORST_FIELDS}
-        cells = "".join(f"<td>{round({**totals, **worst}[f], 3)}</td>" for f in MONTH_FIELDS)
+        values = {**totals, **worst}
+        cells = "".join(
+            f"<td>{money(values[f], currency) if f == 'locum_cost' else round(values[f], 3)}</td>"
+            for f in MONTH_FIELDS
+        )
         rows.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
     by_month = []
     for s in doc["scenarios"]:
         cells = "".join(f"<td>{m['slot_days_below_min']}</td>" for m in s["months"])
         by_month.append(f"<tr><th scope=row>{escape(s['name'])}</th>{cells}</tr>")
-    months = "".join(f"<th scope=col>{m['month']}</th>" for m in doc["scenarios"][0]["months"])
+    months = "".join(
+        f"<th scope=col>{_month_label(m['month'])}</th>" for m in doc["scenarios"][0]["months"]
+    )
     return f"""<p>Base service <code>{escape(doc["base"])}</code>, horizon {doc["horizon"]["start"]}
 to {doc["horizon"]["end"]}. Totals over the horizon; load columns are the worst month.
 The shortfall counts people missing below the minimums; locum days are those a rota
@@ -121,6 +176,7 @@ some shortfalls stay as gaps with a locum).</p>
 <table class=compare><thead><tr><th scope=col>scenario</th>{months}</tr></thead>
 <tbody>{"".join(by_month)}</tbody></table>
 <figure>{gaps_chart(doc)}<figcaption>Gaps per month</figcaption></figure>
+<figure>{locum_cost_chart(doc)}<figcaption>Locum cost per month ({currency})</figcaption></figure>
 <figure>{load_chart(doc)}<figcaption>Mean total load per person</figcaption></figure>
 """
 

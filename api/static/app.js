@@ -113,9 +113,25 @@ function confirmations() {
   }
 }
 
+// The what-if builder: each change row shows the fields its kind uses (all of them
+// without JavaScript, each labelled).
+function builderRows() {
+  for (const row of document.querySelectorAll("[data-change]")) {
+    const kind = row.querySelector("select[data-kind]");
+    const show = () => {
+      for (const part of row.querySelectorAll("[data-for]")) {
+        part.hidden = !part.dataset.for.split(" ").includes(kind.value);
+      }
+    };
+    kind.addEventListener("change", show);
+    show();
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   watchJob();
   watchWhatIf();
   copyButtons();
   confirmations();
+  builderRows();
 });

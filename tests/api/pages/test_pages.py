@@ -370,7 +370,7 @@ def test_amhp_finds_and_copies_the_feed_link_on_a_phone(browser, site):
 def test_manager_compares_two_scenarios(browser, site):
     page = login(browser, site, "manager@example.org")
     assert page.url.endswith("/app/services/mini/whatif")
-    page.get_by_label("Name").fill("staffing 2026")
+    page.get_by_label("Name", exact=True).fill("staffing 2026")
     page.get_by_label("Scenarios (YAML)").fill("scenarios: []\n")
     page.get_by_role("button", name="Run what-if").click()
     assert "horizon: Field required" in page.locator("#whatif-errors").inner_text()
@@ -388,8 +388,54 @@ def test_manager_compares_two_scenarios(browser, site):
         float(r.locator("td").nth(col).inner_text()) for r in table.locator("tbody tr").all()
     ]
     assert missing[0] <= missing[1] and missing[0] <= missing[2], missing
-    assert page.locator("#comparison svg").count() == 2
+    assert page.locator("#comparison svg").count() == 3  # gaps, locum cost, load
     shot(page, "manager-comparison")
+    page.context.close()
+
+
+def test_manager_builds_scenarios_from_the_form_and_runs_them(browser, site):
+    page = login(browser, site, "manager@example.org", viewport={"width": 1400, "height": 900})
+    page.get_by_label("Horizon starts").select_option(MONTH)
+    page.get_by_label("Months").fill("1")
+    # Only the fields a kind uses are shown; a missing one is named beside it.
+    page.locator("#c0-kind").select_option("vacancy")
+    assert page.locator("#c0-person").is_visible() and not page.locator("#c0-min").is_visible()
+    page.get_by_label("Scenario name").fill("Cat leaves mid-month")
+    page.get_by_role("button", name="Add this scenario to the file").click()
+    assert page.locator("#c0-person-err").inner_text() == "choose a person"
+    assert page.locator("#c0-person").get_attribute("aria-invalid") == "true"
+    assert "scenarios: []" in page.get_by_label("Scenarios (YAML)").input_value()  # unchanged
+    page.locator("#c0-person").select_option(label="Cat (amhp)")
+    page.locator("#c0-date").fill((FIRST + timedelta(days=9)).isoformat())
+    page.get_by_role("button", name="Add this scenario to the file").click()
+    assert page.locator("#whatif-errors").count() == 0
+    spec = page.get_by_label("Scenarios (YAML)").input_value()
+    assert "name: Cat leaves mid-month" in spec and "person: a3" in spec
+    assert f"start: {MONTH}" in spec or f"start: '{MONTH}'" in spec
+    # A second scenario, of another kind, in a second row asked for.
+    page.get_by_role("button", name="Another change").click()
+    assert page.locator("fieldset[data-change]").count() == 3
+    page.get_by_label("Scenario name").fill("Hub minimum three on weekdays")
+    page.locator("#c1-kind").select_option("cover")
+    page.locator("#c1-shift").select_option("HUB")
+    page.locator("#c1-days").select_option("weekday")
+    page.locator("#c1-min").fill("3")
+    page.get_by_role("button", name="Add this scenario to the file").click()
+    spec = page.get_by_label("Scenarios (YAML)").input_value()
+    assert spec.count("- name:") == 2 and "kind: cover" in spec
+    shot(page, "manager-whatif-builder")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the file").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8") == spec
+    page.get_by_label("Name", exact=True).fill("built")
+    page.get_by_role("button", name="Run what-if").click()
+    page.locator("#comparison").wait_for(timeout=180_000)
+    table = page.locator("#comparison table.compare").first
+    names = table.locator("tbody th[scope=row]").all_inner_texts()
+    assert names == ["base", "Cat leaves mid-month", "Hub minimum three on weekdays"]
+    assert all(c.startswith("£") for c in table.locator("tbody td:nth-child(6)").all_inner_texts())
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "manager-comparison-phone")
     page.context.close()
 
 
