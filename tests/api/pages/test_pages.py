@@ -652,3 +652,29 @@ def test_lead_is_warned_when_links_would_not_reach_staff(browser, site):
     warning = page.locator("#links-warning").inner_text()
     assert "127.0.0.1" in warning and "AMHP_PUBLIC_URL" in warning
     page.context.close()
+
+
+MAIN_PAGES = {
+    "lead": ("lead@example.org", None),  # the month's rota, opened from the service
+    "amhp": ("ann@example.org", "/app/me"),
+    "manager": ("manager@example.org", "/app/services/mini/whatif"),
+    "admin": ("admin@example.org", "/app/services"),
+}
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("who", list(MAIN_PAGES))
+def test_each_roles_main_page_fits_a_desk_and_a_phone(browser, site, who, width):
+    """The screenshots README and the guides point to; at either width nothing but
+    the grid's own scrolling box is wider than the window."""
+    email, path = MAIN_PAGES[who]
+    page = login(browser, site, email, viewport={"width": width, "height": 900})
+    if path:
+        page.goto(path)
+    else:
+        page.goto("/app/services/mini")
+        page.get_by_role("link", name=f"Open rota for {MONTH}").click()
+    assert page.locator("main h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), who
+    shot(page, f"{who}-main-{width}")
+    page.context.close()
