@@ -150,7 +150,7 @@ def test_whatif_results_and_ordering(tmp_path):
     for m in doc["scenarios"][2]["months"]:
         assert m["locum_cost"] == m["locum_days_needed"] * 450
     page = report.read_text()
-    assert page.count("<svg") == 2 and "http" not in page.split("<svg")[0]
+    assert page.count("<svg") == 3 and "http" not in page.split("<svg")[0]  # gaps, cost, load
     for name in names:
         assert f"<th scope=row>{name}</th>" in page
     from openpyxl import load_workbook
