@@ -33,7 +33,7 @@ from solver.recovery import recovery_periods, unplaced_documentation
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES
 from solver.solution import CompositionGap, Gap, Penalty, Progress, Recovery, Solution, SolveStatus
-from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, SolveParams, build_model, solve
+from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, SolveParams, build_model, repeatable, solve
 from solver.workload import full_time_days, total_load
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "full_time_days",
     "group_problem",
     "recovery_periods",
+    "repeatable",
     "solve",
     "total_load",
     "unplaced_documentation",

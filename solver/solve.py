@@ -68,6 +68,42 @@ class SolveParams:
     # phases as the time limit is. The time limit still holds as well. Tests use it
     # so that a saturated machine searches exactly as far as an idle one.
     deterministic_time: float | None = None
+    # Repeatable search: CP-SAT's interleaved workers (deterministic whatever the
+    # number of threads or the machine's load), so the same problem under the same
+    # deterministic_time gives the same rota. Off: the free-running portfolio.
+    repeatable: bool = False
+
+
+# Deterministic time (CP-SAT's work units) a second of repeatable search does on an
+# idle 2-core machine (benchmarks/determinism.py measures it: RESULTS.md).
+WORK_PER_SECOND = 0.75
+# The wall-clock safety cap of a repeatable solve, as a multiple of the seconds
+# asked for: a loaded machine takes longer for the same work; past the cap the
+# search stops anyway (and is then no longer repeatable: Solution.stats says so).
+WALL_CAP = 4.0
+# Share of the work left for a repeatable main phase spent proving (every kind of
+# interleaved worker: the bound, and optimality when it comes); the rest improves
+# the rota by LNS only, from the best found (measured: benchmarks/determinism.py).
+PROVE_SHARE = 0.3
+
+
+# Interleaved workers of a repeatable solve. The rota depends on their number, so
+# it is fixed rather than the machine's; measured on Warwickshire 2026-11 at a
+# 30 s budget, 2 reached cost 1950 and 8 reached 6040 (benchmarks/RESULTS.md).
+REPEATABLE_WORKERS = 2
+
+
+def repeatable(seconds: float, seed: int = 0, **more) -> SolveParams:
+    """Parameters for a repeatable solve that takes about ``seconds`` on an idle
+    2-core machine: a work budget rather than a clock, and a generous wall cap."""
+    return SolveParams(
+        time_limit=seconds * WALL_CAP,
+        workers=REPEATABLE_WORKERS,
+        seed=seed,
+        deterministic_time=seconds * WORK_PER_SECOND,
+        repeatable=True,
+        **more,
+    )
 
 
 class _Budget:
@@ -78,6 +114,7 @@ class _Budget:
         self.params = params
         self.deadline = started + params.time_limit
         self.work_left = params.deterministic_time
+        self.work_spent = 0.0  # CP-SAT's deterministic time, over every phase
 
     def left(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -92,9 +129,20 @@ class _Budget:
             solver.parameters.max_deterministic_time = min(total * share, self.work_left)
         return seconds > 0 and (self.work_left is None or self.work_left > 0)
 
+    def limit_of_left(self, solver: cp_model.CpSolver, fraction: float) -> bool:
+        """As :meth:`limit`, giving ``fraction`` of the work (and time) left."""
+        if self.work_left is None:
+            return self.limit(solver, fraction * self.left() / self.params.time_limit)
+        if not self.limit(solver):
+            return False
+        solver.parameters.max_deterministic_time = self.work_left * fraction
+        return True
+
     def spent(self, solver: cp_model.CpSolver) -> None:
+        work = solver.response_proto.deterministic_time
+        self.work_spent += work
         if self.work_left is not None:
-            self.work_left = max(0.0, self.work_left - solver.response_proto.deterministic_time)
+            self.work_left = max(0.0, self.work_left - work)
 
 
 def build_model(
@@ -204,9 +252,12 @@ def solve(
         phases_proven = all(c == cp_model.OPTIMAL for c in phases)
         code, bound = cp_model.UNKNOWN, float("nan")
         announce(MAIN_PHASE)
-        if not stopped() and budget.limit(solver):
+        if params.repeatable:
+            code, bound = _main_repeatable(ctx, solver, budget, stopped, reporter)
+        elif not stopped() and budget.limit(solver):
             code = solver.solve(ctx.model, reporter)
             bound = solver.best_objective_bound
+            budget.spent(solver)
         if code == cp_model.UNKNOWN:
             # Stopped, or out of time before the full objective found anything: the
             # best rota so far (the last phase's, else the constructed one) is the
@@ -230,6 +281,10 @@ def solve(
         "assignment_vars": len(ctx.x),
         "shadow_vars": len(ctx.y),
         "model_built": True,
+        "work": round(budget.work_spent, 3),
+        # A repeatable solve that hit the wall-clock cap stopped at a point the
+        # machine's load chose: its rota may differ from an idle machine's.
+        "repeatable": params.repeatable and budget.left() > 0,
     }
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Only contradictory hard input (fixed cells) or a time limit too short for
@@ -239,11 +294,45 @@ def solve(
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, proven, bound)
 
 
+def _main_repeatable(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    budget: _Budget,
+    stopped: Callable[[], bool],
+    reporter: _Reporter | None,
+) -> tuple[int, float]:
+    """The full objective, repeatably: PROVE_SHARE of the work with every
+    interleaved worker (the bound; optimal if it can), then the rest by LNS alone
+    from the best rota so far, which improves it far more per unit of work but
+    proves nothing. Returns the status and the bound (the first part's)."""
+    if stopped() or not budget.limit_of_left(solver, PROVE_SHARE):
+        return cp_model.UNKNOWN, float("nan")
+    code = solver.solve(ctx.model, reporter)
+    bound = solver.best_objective_bound
+    budget.spent(solver)
+    if code != cp_model.FEASIBLE or stopped() or not budget.limit(solver):
+        return code, bound
+    first, cost = _duties(ctx, solver), solver.objective_value
+    _hint(ctx, first)
+    solver.parameters.use_lns_only = True
+    try:
+        improved = solver.solve(ctx.model, reporter)
+        budget.spent(solver)
+    finally:
+        solver.parameters.use_lns_only = False
+    if improved in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= cost:
+        reached = solver.objective_value <= bound
+        return (cp_model.OPTIMAL if reached else cp_model.FEASIBLE), bound
+    _settle(ctx, solver, first)  # no better rota: the first part's, read back
+    return cp_model.FEASIBLE, bound
+
+
 def _new_solver(params: SolveParams) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
+    solver.parameters.interleave_search = params.repeatable
     for name, value in params.cp_sat:
         setattr(solver.parameters, name, value)
     return solver
@@ -382,7 +471,8 @@ def _lexicographic(
         # The proof needs the full portfolio (core and LP workers): with 2 workers the
         # bound of an understaffed month may not move for seconds; with 8 it is proven
         # in well under a second. The phase is short, so the extra threads cost little.
-        solver.parameters.num_workers = max(params.workers, COVER_FIRST_WORKERS)
+        if not params.repeatable:  # interleaved workers take turns: more only wait
+            solver.parameters.num_workers = max(params.workers, COVER_FIRST_WORKERS)
         code = solver.solve(ctx.model)
         budget.spent(solver)
         solver.parameters.num_workers = params.workers

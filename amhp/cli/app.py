@@ -27,10 +27,12 @@ from sqlmodel import select
 import solver
 from amhp.cli.display import print_changes, print_cover, print_gaps, print_rota
 from amhp.core.months import parse_month
+from amhp.core.settings import Search
 from amhp.rota.build import BuildError
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.export import to_csv
 from amhp.rota.month import month_problem, no_rota_reason
+from amhp.rota.search import search_params
 from amhp.runs import operations
 from amhp.service.file import ServiceFileError, load_service
 from amhp.store.audit import Actor
@@ -111,8 +113,11 @@ def solve(
     service: str = typer.Argument(..., help="Service id in the database, or a service file"),
     month: str = typer.Option(..., help="YYYY-MM"),
     time_limit: float = typer.Option(60.0, min=0.1, help="Seconds"),
-    workers: int = typer.Option(8, min=1),
+    workers: int = typer.Option(8, min=1, help="Threads of the portfolio search"),
     seed: int = typer.Option(0),
+    search: Search | None = typer.Option(
+        None, help="repeatable (the same rota every time) or portfolio; default AMHP_SEARCH"
+    ),
     out: Path | None = typer.Option(None, help="Write the rota: .json (amhp-rota/1) or .csv"),
     quiet: bool = typer.Option(False, help="Do not print the grid"),
 ) -> None:
@@ -120,7 +125,7 @@ def solve(
     if out and out.suffix not in (".json", ".csv"):
         raise _fail(f"--out: use a .json or .csv file name, not {out.name!r}", INVALID)
     definition = _definition(service, month)
-    params = solver.SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    params = search_params(time_limit, seed=seed, workers=workers, search=search)
     try:
         result = _solve_with_progress(definition, month, params)
     except (BuildError, solver.ProblemError) as exc:
@@ -163,7 +168,7 @@ def repair(
     except ValueError as exc:
         raise _fail(f"--freeze-before: {exc}", INVALID) from None
     definition = _definition(service, month)
-    params = solver.SolveParams(time_limit=time_limit)
+    params = search_params(time_limit)
     try:
         result = operations.repair_rota(
             definition, month, dt.date.today(), freeze, params, actor=CLI
@@ -325,7 +330,7 @@ def workload(
     from amhp.rota.workload_compare import compare_flat_and_weighted
 
     definition = _definition(service, month)
-    params = solver.SolveParams(time_limit=time_limit)
+    params = search_params(time_limit)
     with err.status(
         f"solving {month} twice: caseload-weighted, then flat ({time_limit:.0f} s each)"
     ):

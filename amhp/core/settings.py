@@ -5,6 +5,7 @@ variable rather than a surprise later."""
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KEY_FILE_NAME = "amhp-secret.key"
 PREFIX = "AMHP_"
+
+
+class Search(StrEnum):
+    """How rotas are searched for (``AMHP_SEARCH``)."""
+
+    REPEATABLE = "repeatable"
+    PORTFOLIO = "portfolio"
 
 
 class SettingsError(ValueError):
@@ -40,6 +48,12 @@ class Settings(BaseSettings):
     )
     request_wait_seconds: float = Field(
         default=10, gt=0, le=300, description="how long a request waits for a turn, then 503"
+    )
+    search: Search = Field(
+        default=Search.REPEATABLE,
+        description="repeatable: the same rota for the same service and month, loaded or idle"
+        " (CP-SAT's interleaved search on a work budget); portfolio: the free-running"
+        " multi-threaded search, not repeatable",
     )
     max_job_seconds: float = Field(
         default=600, gt=0, le=86_400, description="the longest time limit a job may ask for"

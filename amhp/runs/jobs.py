@@ -17,6 +17,7 @@ import solver
 from amhp.core.settings import settings
 from amhp.core.states import ACTIVE, RunState
 from amhp.rota.month import no_rota_reason
+from amhp.rota.search import search_params
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner
 from amhp.store.audit import SYSTEM, Actor, AuditAction, record
@@ -99,7 +100,7 @@ class JobRunner(BackgroundRunner):
 
         try:
             definition = operations.load_service(service_id)
-            params = solver.SolveParams(time_limit=limit)
+            params = search_params(limit)
             if stop.is_set():
                 raise _Cancelled
             with transaction() as session:

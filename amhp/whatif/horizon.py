@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import solver
 from amhp.rota.month import solve_month
 from amhp.rota.reader import read_export
+from amhp.rota.search import search_params
 from amhp.rota.workload import load_spread, person_loads
 from amhp.service.calendar import Period, is_bank_holiday
 from amhp.service.model import ServiceDefinition
@@ -156,7 +157,7 @@ def run_whatif(
     stop: threading.Event | None = None,
 ) -> dict:
     months = spec.horizon.month_labels()
-    params = solver.SolveParams(time_limit=spec.time_limit_per_month, workers=workers)
+    params = search_params(spec.time_limit_per_month, workers=workers)
     runs = ([("base", [])] if spec.include_base else []) + [
         (s.name, s.changes) for s in spec.scenarios
     ]

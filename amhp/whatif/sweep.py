@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from queue import Empty
 
 import solver
+from amhp.rota.search import search_params
 from amhp.service.calendar import Period
 from amhp.service.model import ServiceDefinition
 from amhp.whatif.horizon import solve_horizon
@@ -70,7 +71,7 @@ def _solve_cell(
     progress,
 ) -> tuple[int, list[dict]]:
     """Runs in a worker process: one horizon, a queue message per month."""
-    params = solver.SolveParams(time_limit=time_limit, workers=workers)
+    params = search_params(time_limit, workers=workers)
     results = solve_horizon(
         service, months, params, day_rate, on_month=lambda m: progress.put((index, m))
     )

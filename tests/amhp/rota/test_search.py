@@ -1,0 +1,70 @@
+"""Repeatable search: the same month, the same parameters, the same rota, on an idle
+machine and on one whose every core is busy. The budget is CP-SAT's deterministic
+time, small enough that the search is cut short (a proven optimum would make the
+test say nothing about repeatability)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import replace
+
+import solver
+from amhp.core.settings import Search
+from amhp.rota.month import solve_month
+from amhp.rota.search import search_params
+from amhp.service.file import load_service
+from tests.support.paths import FIXTURES
+
+WARWICKSHIRE = load_service(FIXTURES / "warwickshire.yaml")
+# About a second of work: far short of a proof for this month.
+PARAMS = replace(solver.repeatable(1.0), deterministic_time=0.8, time_limit=600)
+
+
+@contextmanager
+def cores_busy():
+    """One spinning process per core (and one more) while the block runs."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range((os.cpu_count() or 2) + 1)
+    ]
+    try:
+        yield
+    finally:
+        for p in spinners:
+            p.kill()
+            p.wait()
+
+
+def rota(params: solver.SolveParams) -> tuple:
+    solution = solve_month(WARWICKSHIRE, "2026-11", params=params).solution
+    assert solution.status == solver.SolveStatus.FEASIBLE  # cut short by the budget
+    assert solution.stats["repeatable"]  # the work budget ended it, not the clock
+    return tuple(sorted(solution.assignments)), solution.objective
+
+
+def test_the_same_rota_idle_and_loaded():
+    idle = rota(PARAMS)
+    with cores_busy():
+        loaded = rota(PARAMS)
+    assert loaded == idle
+
+
+def test_a_different_seed_is_a_different_search():
+    """The test above would pass if the budget left the search at its first rota;
+    another seed finding another rota shows the search really runs."""
+    assert rota(PARAMS) != rota(replace(PARAMS, seed=5))
+
+
+def test_the_product_searches_repeatably_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("AMHP_SEARCH", raising=False)
+    params = search_params(30)
+    assert params == solver.repeatable(30)
+    assert params.time_limit > 30  # the clock is only the safety cap
+    monkeypatch.setenv("AMHP_SEARCH", "portfolio")
+    params = search_params(30, workers=4)
+    assert not params.repeatable and params.deterministic_time is None
+    assert (params.time_limit, params.workers) == (30, 4)
+    assert search_params(30, search=Search.REPEATABLE).repeatable
