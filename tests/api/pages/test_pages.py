@@ -439,7 +439,7 @@ def test_manager_builds_scenarios_from_the_form_and_runs_them(browser, site):
     page.context.close()
 
 
-@pytest.mark.parametrize("who", ["lead", "amhp"])
+@pytest.mark.parametrize("who", ["lead", "amhp", "manager"])
 def test_no_serious_accessibility_violations(browser, site, who):
     # bypass_csp: the pages allow only their own scripts; axe is injected by the test.
     if who == "lead":
@@ -447,6 +447,11 @@ def test_no_serious_accessibility_violations(browser, site, who):
         page.goto("/app/services/mini")
         page.get_by_role("link", name=f"Open rota for {MONTH}").click()
         page.locator(f'details.gap[data-date="{GAP_DAY}"] summary').click()
+    elif who == "manager":  # the what-if builder, a refused row showing its errors
+        page = login(browser, site, "manager@example.org", bypass_csp=True)
+        page.locator("#c0-kind").select_option("vacancy")
+        page.get_by_role("button", name="Add this scenario to the file").click()
+        assert page.locator("#c0-person-err").count() == 1
     else:
         phone = {"width": 390, "height": 844}
         page = login(browser, site, "ann@example.org", viewport=phone, bypass_csp=True)
