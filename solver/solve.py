@@ -69,8 +69,8 @@ class SolveParams:
     # so that a saturated machine searches exactly as far as an idle one.
     deterministic_time: float | None = None
     # Repeatable search: CP-SAT's interleaved workers (deterministic whatever the
-    # number of threads or the machine's load), so the same problem under the same
-    # deterministic_time gives the same rota. Off: the free-running portfolio.
+    # machine's load), so the same problem under the same deterministic_time and
+    # workers gives the same rota. Off: the free-running portfolio.
     repeatable: bool = False
 
 
@@ -89,7 +89,8 @@ PROVE_SHARE = 0.3
 
 # Interleaved workers of a repeatable solve. The rota depends on their number, so
 # it is fixed rather than the machine's; measured on Warwickshire 2026-11 at a
-# 30 s budget, 2 reached cost 1950 and 8 reached 6040 (benchmarks/RESULTS.md).
+# 30 s budget (before the phases shared these workers), 2 reached cost 1950 and 8
+# reached 6040 (benchmarks/RESULTS.md).
 REPEATABLE_WORKERS = 2
 
 
@@ -196,6 +197,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._started = started
         self._count = 0
         self._shortfalls = [t.expr for t in ctx.terms if t.rule == CoverMinimum.name]
+        # A bound an earlier search proved: an LNS-only search reports none of its own.
+        self.known_bound = float("-inf")
 
     def on_solution_callback(self) -> None:
         self._count += 1
@@ -203,7 +206,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             Progress(
                 elapsed=time.monotonic() - self._started,
                 objective=self.objective_value,
-                bound=self.best_objective_bound,
+                bound=max(self.best_objective_bound, self.known_bound),
                 solutions=self._count,
                 missing=sum(int(self.value(e)) for e in self._shortfalls),
             )
@@ -314,6 +317,8 @@ def _main_repeatable(
         return code, bound
     first, cost = _duties(ctx, solver), solver.objective_value
     _hint(ctx, first)
+    if reporter is not None:
+        reporter.known_bound = bound
     solver.parameters.use_lns_only = True
     try:
         improved = solver.solve(ctx.model, reporter)

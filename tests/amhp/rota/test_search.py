@@ -68,3 +68,15 @@ def test_the_product_searches_repeatably_unless_told_otherwise(monkeypatch):
     assert not params.repeatable and params.deterministic_time is None
     assert (params.time_limit, params.workers) == (30, 4)
     assert search_params(30, search=Search.REPEATABLE).repeatable
+
+
+def test_progress_never_loses_the_bound():
+    """The search's last part (LNS alone) proves no bound of its own: the pages'
+    progress keeps the one proven before, so it never falls."""
+    heard: list[solver.Progress] = []
+    params = replace(PARAMS, deterministic_time=3.0)
+    solved = solve_month(WARWICKSHIRE, "2026-11", params=params, on_progress=heard.append)
+    bounds = [p.bound for p in heard]
+    assert len(heard) >= 2 and bounds == sorted(bounds)
+    assert all(p.bound <= p.objective for p in heard)
+    assert bounds[-1] == solved.solution.bound
