@@ -39,6 +39,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 @contextmanager
 def cores_busy():
+    """One spinning process per core (and one more) while the block runs."""
     spinners = [
         subprocess.Popen([sys.executable, "-c", "while True: pass"])
         for _ in range((os.cpu_count() or 2) + 1)

@@ -82,7 +82,11 @@ def choices(definition: ServiceDefinition) -> dict:
     """What the rows pick from: people (by name, with role), shifts, kinds of day."""
     return {
         "kinds": [(k.kind, k.label) for k in BUILDER_KINDS],
-        "fields": {k.kind: k.fields for k in BUILDER_KINDS},
+        # Which kinds show each field (the rows' script hides the others).
+        "uses": {
+            f: " ".join(k.kind for k in BUILDER_KINDS if f in k.fields)
+            for f in {f for k in BUILDER_KINDS for f in k.fields}
+        },
         "people": [(p.id, f"{p.name} ({p.role})") for p in definition.practitioners],
         "shifts": [(s.code, f"{s.name} ({s.code})") for s in definition.shift_types],
         "day_kinds": DAY_KINDS,
