@@ -1,8 +1,8 @@
 """The web service: JSON API, calendar feeds and the pages people use.
 
-Routes are thin over ``amhp``; rota generation and what-ifs run as jobs in
-background workers whose state is kept in the database (amhp.runs.jobs,
-amhp.runs.whatif_jobs). Pages are server-rendered templates with a little JavaScript,
+Routes are thin over ``amhp``; rota generation and what-ifs run as jobs whose
+state is kept in the database (amhp.runs.jobs, amhp.runs.whatif_jobs), in this
+process's pool or on the task queue's workers (amhp.runs.queue). Pages are server-rendered templates with a little JavaScript,
 all served from here (no CDN)."""
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
-from amhp.core.settings import concurrent_requests, settings
+from amhp.core.settings import concurrent_requests, runs_in_process, settings
 from amhp.notify.sender import MailSender
 from amhp.publish.feed_answers import FeedAnswers
 from amhp.runs.jobs import JobRunner
+from amhp.runs.queue import queue_for
 from amhp.runs.whatif_jobs import WhatIfRunner
 from amhp.store.db import get_engine
 from api.admission import AdmissionMiddleware
@@ -46,13 +47,16 @@ from api.security import SecurityMiddleware
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    get_engine()  # create tables before the first request
+    get_engine()  # the schema brought up to date before the first request
+    config = settings()
+    # SQLite (or --solve-in-process): solves run here; else on the queue's workers.
+    queue = None if runs_in_process(config) else queue_for(config.database_url)
     # Every admitted request can have a thread for each of its steps.
     limiter = anyio.to_thread.current_default_thread_limiter()
     limiter.total_tokens = max(limiter.total_tokens, concurrent_requests(settings()) + 8)
-    app.state.jobs = JobRunner()
+    app.state.jobs = JobRunner(queue=queue)
     app.state.jobs.recover()
-    app.state.whatifs = WhatIfRunner()
+    app.state.whatifs = WhatIfRunner(queue=queue)
     app.state.whatifs.recover()
     app.state.mail = MailSender()
     app.state.mail.start()
@@ -64,6 +68,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.jobs.shutdown()
     app.state.whatifs.shutdown()
     app.state.mail.stop()
+    if queue is not None:
+        queue.close()
 
 
 def create_app() -> FastAPI:

@@ -69,6 +69,18 @@ class Settings(BaseSettings):
         default=True,
         description="`amhp serve` logs a line per request (off behind a proxy that logs)",
     )
+    solve_in_process: bool | None = Field(
+        default=None,
+        description="solve in the web process's own pool (default: yes for SQLite; for"
+        " PostgreSQL no, jobs go to the queue for `amhp worker` processes)",
+    )
+    run_stale_seconds: float = Field(
+        default=30,
+        ge=5,
+        le=3600,
+        description="a running job whose worker has not beaten for this long is lost:"
+        " started again once, then failed naming the worker",
+    )
     max_jobs_per_service: int = Field(
         default=3, ge=1, le=100, description="jobs one service may have queued or running"
     )
@@ -110,6 +122,13 @@ class Settings(BaseSettings):
         raise SettingsError(
             "AMHP_SECRET_KEY or AMHP_SECRET_FILE must be set when the database is not a SQLite file"
         )
+
+
+def runs_in_process(config: Settings) -> bool:
+    """Whether this web process solves its own jobs (else a queue worker does)."""
+    if config.solve_in_process is not None:
+        return config.solve_in_process
+    return not config.database_url.startswith("postgresql")
 
 
 def concurrent_requests(config: Settings) -> int:

@@ -1,8 +1,8 @@
-"""Rota generation as jobs: queued in the database, run in a bounded thread pool
-(CP-SAT releases the GIL while it searches), progress written back while running,
-cancellable. A job's state lives in the database, so after a restart nothing is
-left "running": interrupted jobs are marked failed and queued ones are run again.
-"""
+"""Rota generation as jobs: queued in the database, run in the web process's
+bounded thread pool (CP-SAT releases the GIL while it searches) or by queue
+workers on other machines, progress written back while running, cancellable from
+any process. A job's state lives in the database, so every process sees the same
+and a job whose worker died is started again (``amhp.runs.liveness``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from amhp.core.states import ACTIVE, RunState
 from amhp.rota.month import no_rota_reason
 from amhp.rota.search import search_params
 from amhp.runs import operations
-from amhp.runs.state import BackgroundRunner
+from amhp.runs.state import BackgroundRunner, Stopped
 from amhp.store.audit import SYSTEM, Actor, AuditAction, record
 from amhp.store.db import transaction
 from amhp.store.tables import Job, RepairRequest
@@ -40,14 +40,13 @@ class JobRefused(ValueError):
 
 
 class JobRunner(BackgroundRunner):
-    """An interrupted job's partial rota was never stored: it is failed and the
-    lead generates again."""
+    """A job's partial rota is never stored: a job whose worker died starts over."""
 
     table = Job
-    interrupted = "interrupted by a server restart; generate again"
+    kind = "job"
 
-    def __init__(self, workers: int | None = None) -> None:
-        super().__init__(workers or max_concurrent_solves())
+    def __init__(self, workers: int | None = None, queue=None) -> None:
+        super().__init__(workers or max_concurrent_solves(), queue)
 
     def submit(
         self,
@@ -98,52 +97,43 @@ class JobRunner(BackgroundRunner):
             last[0] = time.monotonic()
             self._update(job_id, progress=_progress(p))
 
-        try:
-            definition = operations.load_service(service_id)
-            params = search_params(limit)
-            if stop.is_set():
-                raise _Cancelled
-            with transaction() as session:
-                repair = session.get(RepairRequest, job_id)
-            actor = Actor(f"job {job_id}", "job")
-            if repair is None:
-                result = operations.generate_rota(
-                    definition, month, params, report, stop=stop, actor=actor
-                )
-            else:
-                result = operations.repair_rota(
-                    definition, month, date.today(), repair.freeze_before, params, report, stop,
-                    actor,
-                )  # fmt: skip
-            if stop.is_set():
-                raise _Cancelled
-            sol = result.solution
-            final = {
-                "elapsed": round(sol.wall_time, 2),
-                "objective": _finite(sol.objective),
-                "bound": _finite(sol.bound),
-                "status": sol.status,
-                "missing": sum(g.missing for g in sol.gaps),
-            }
-            if result.version_id is None:
-                self._update(
-                    job_id,
-                    state=RunState.FAILED,
-                    progress=final,
-                    error=no_rota_reason(result, params.time_limit),
-                )
-            else:
-                self._update(
-                    job_id, state=RunState.SUCCEEDED, progress=final, rota_id=result.version_id
-                )
-        except _Cancelled:
-            self._update(job_id, state=RunState.CANCELLED)
-        except Exception as exc:  # reported on the job, never lost
-            self._update(job_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
-
-
-class _Cancelled(Exception):
-    pass
+        definition = operations.load_service(service_id)
+        params = search_params(limit)
+        if stop.is_set():
+            raise Stopped
+        with transaction() as session:
+            repair = session.get(RepairRequest, job_id)
+        actor = Actor(f"job {job_id}", "job")
+        if repair is None:
+            result = operations.generate_rota(
+                definition, month, params, report, stop=stop, actor=actor
+            )
+        else:
+            result = operations.repair_rota(
+                definition, month, date.today(), repair.freeze_before, params, report, stop, actor
+            )
+        if stop.is_set():
+            raise Stopped
+        sol = result.solution
+        final = {
+            "elapsed": round(sol.wall_time, 2),
+            "objective": _finite(sol.objective),
+            "bound": _finite(sol.bound),
+            "status": sol.status,
+            "missing": sum(g.missing for g in sol.gaps),
+        }
+        if result.version_id is None:
+            self._update(
+                job_id,
+                state=RunState.FAILED,
+                progress=final,
+                error=no_rota_reason(result, params.time_limit),
+            )
+        else:
+            self._update(
+                job_id, state=RunState.SUCCEEDED, progress=final, rota_id=result.version_id,
+                error=None,
+            )  # fmt: skip
 
 
 def _finite(value: float) -> float | None:

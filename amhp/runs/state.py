@@ -1,6 +1,8 @@
-"""Background runs (rota jobs, what-ifs): their state is a table row with
-``state``, ``error`` and ``finished_at`` (changed here outside a run's own logic),
-and they run on a pool where each can be asked to stop."""
+"""Background runs (rota jobs, what-ifs, sweep cells): their state is a table row
+with ``state``, ``error`` and ``finished_at`` (changed here outside a run's own
+logic) and its liveness (``amhp.runs.liveness``). A run is done by
+``BackgroundRunner.execute`` wherever it happens: on the web process's own pool
+(SQLite, or ``--solve-in-process``) or in a queue worker (``amhp.runs.queue``)."""
 
 from __future__ import annotations
 
@@ -12,21 +14,31 @@ from sqlalchemy import update
 from sqlmodel import col, func, select
 
 from amhp.core.states import ACTIVE, FINISHED, RunState
+from amhp.runs.liveness import Heartbeat, rescue_lost, worker_id
 from amhp.store.db import transaction
 from amhp.store.tables import utcnow
 
+RESCUE_EVERY_SECONDS = 10.0  # how often an in-process runner looks for lost rows
+
 
 def claim(table, row_id: int):
-    """Mark a queued row running and return it; None when it is no longer queued
-    (cancelled while it waited, or claimed by another worker): one conditional
-    UPDATE, so two workers can never both run a row."""
-    values: dict = {"state": RunState.RUNNING}
+    """Mark a queued row running in this process and return it; None when it is no
+    longer queued (cancelled while it waited, or claimed by another worker): one
+    conditional UPDATE, so two workers can never both run a row."""
+    now = utcnow()
+    values: dict = {
+        "state": RunState.RUNNING,
+        "worker": worker_id(),
+        "heartbeat_at": now,
+        "attempts": col(table.attempts) + 1,
+    }
     if hasattr(table, "started_at"):
-        values["started_at"] = utcnow()
+        values["started_at"] = now
     with transaction() as session:
         done = session.execute(
             update(table)
             .where(col(table.id) == row_id, col(table.state) == RunState.QUEUED)
+            .where(col(table.cancel_requested).is_(False))
             .values(**values)
         )
         if done.rowcount != 1:
@@ -69,51 +81,45 @@ def next_fair(table) -> int | None:
 
 
 def cancel_row(table, row_id: int) -> bool:
-    """A queued row is cancelled at once; a running one is left for its run to stop.
-    False when the row has already finished (or is not there)."""
+    """A queued row is cancelled at once; a running one is asked to stop
+    (``cancel_requested``), which its process hears within a heartbeat wherever
+    it runs. False when the row has already finished (or is not there)."""
     with transaction() as session:
         row = session.get(table, row_id)
         if row is None or row.state not in ACTIVE:
             return False
+        row.cancel_requested = True
         if row.state == RunState.QUEUED:
             row.state, row.finished_at = RunState.CANCELLED, utcnow()
-            session.add(row)
+        session.add(row)
     return True
 
 
-def recover_rows(table, interrupted: str) -> list[int]:
-    """At start-up: rows left ``running`` by a stopped server are failed with
-    ``interrupted`` as their error (nothing partial was stored); the ids of
-    ``queued`` rows are returned to be started again."""
+def queued_ids(table) -> list[int]:
     with transaction() as session:
-        rows = session.exec(select(table).where(col(table.state).in_(ACTIVE)))
-        queued = []
-        for row in rows:
-            if row.state == RunState.RUNNING:
-                row.state, row.finished_at, row.error = RunState.FAILED, utcnow(), interrupted
-                session.add(row)
-            else:
-                queued.append(row.id)
-    return queued
+        return list(session.exec(select(table.id).where(col(table.state) == RunState.QUEUED)).all())
 
 
-def update_row(table, row_id: int, **fields) -> None:
-    """Write fields in their own transaction; a finishing state stamps finished_at."""
+def finish_row(table, row_id: int, **fields) -> bool:
+    """A run's own writes (progress, its end): only while the row is still this
+    process's run, so a process judged lost (and replaced) cannot overwrite what
+    its replacement wrote. A finishing state stamps finished_at."""
+    if fields.get("state") in FINISHED:
+        fields["finished_at"] = utcnow()
     with transaction() as session:
-        row = session.get(table, row_id)
-        if row is None:
-            return
-        for key, value in fields.items():
-            setattr(row, key, value)
-        if fields.get("state") in FINISHED:
-            row.finished_at = utcnow()
-        session.add(row)
+        done = session.execute(
+            update(table)
+            .where(col(table.id) == row_id, col(table.worker) == worker_id())
+            .where(col(table.state) == RunState.RUNNING)
+            .values(**fields)
+        )
+        return done.rowcount == 1
 
 
 class StoppablePool:
     """A bounded thread pool whose runs can each be asked to stop: a run gets a
     ``threading.Event`` it checks (the solver checks it while it searches), and
-    shutting down sets them all. Rota jobs and what-ifs both run on one."""
+    shutting down sets them all."""
 
     def __init__(self, workers: int) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers)
@@ -153,26 +159,56 @@ class StoppablePool:
 TURN_TRIES = 20  # another worker may claim the chosen row first: choose again
 
 
+class Stopped(Exception):
+    """The run was asked to stop (cancelled, or its row given to another worker)."""
+
+
 class BackgroundRunner:
-    """What rota jobs and what-ifs share: rows of ``table`` run on a stoppable
-    pool; at start-up interrupted rows are failed with ``interrupted`` and queued
-    ones started; a cancel stops a queued row at once and asks a running one to
-    stop. A subclass says how one run is done (``_run``)."""
+    """What rota jobs, what-ifs and sweep cells share. A subclass says how one run
+    is done (``_run``, writing through ``_update``) and is registered under
+    ``kind`` for the queue workers.
+
+    In process (``queue`` None): rows run on this process's stoppable pool, and at
+    start-up queued ones are started. With a queue, ``start`` hands the row to the
+    queue and a worker runs ``execute``. Either way, every ``RESCUE_EVERY_SECONDS``
+    rows whose process died are started again (or failed)."""
 
     table: type
-    interrupted = "interrupted by a server restart; start it again"
+    kind: str
 
-    def __init__(self, workers: int) -> None:
-        self._pool = StoppablePool(workers)
+    def __init__(self, workers: int, queue=None) -> None:
+        self._queue = queue
+        self._pool = StoppablePool(workers) if queue is None else None
+        self._closed = threading.Event()
+        self._rescuer: threading.Thread | None = None
 
     def recover(self) -> None:
-        for run_id in recover_rows(self.table, self.interrupted):
+        """Start queued rows and rescue lost ones, now and (in process) from time to
+        time: a row left running by a process that died is found by any other."""
+        self._rescue_once(start_queued=self._queue is None)
+        if self._rescuer is None:
+            self._rescuer = threading.Thread(target=self._rescue_loop, daemon=True)
+            self._rescuer.start()
+
+    def _rescue_loop(self) -> None:
+        while not self._closed.wait(RESCUE_EVERY_SECONDS):
+            try:
+                self._rescue_once(start_queued=False)
+            except Exception:  # the database may be briefly away; try next time
+                continue
+
+    def _rescue_once(self, start_queued: bool) -> None:
+        requeued, _failed = rescue_lost(self.table)
+        for run_id in queued_ids(self.table) if start_queued else requeued:
             self.start(run_id)
 
     def start(self, run_id: int) -> None:
-        """A worker's turn for ``run_id``'s arrival: it runs whichever queued row
-        is fairest next (``next_fair``), not necessarily this one."""
-        self._pool.submit(self._turn)
+        """Have ``run_id`` run: deferred to the queue, or a turn of this process's
+        pool (which runs whichever queued row is fairest next, ``next_fair``)."""
+        if self._queue is not None:
+            self._queue.defer(self.kind, run_id)
+        else:
+            self._pool.submit(self._turn)
 
     def _turn(self) -> None:
         for _attempt in range(TURN_TRIES):
@@ -181,25 +217,42 @@ class BackgroundRunner:
                 return  # every queued row was taken by earlier turns or cancelled
             stop = self._pool.register(run_id)
             try:
-                row = claim(self.table, run_id)
-                if row is not None:
-                    self._run(row, stop)
+                if self.execute(run_id, stop):
                     return
             finally:
                 self._pool.release(run_id)
+
+    def execute(self, run_id: int, stop: threading.Event, also_stop=None) -> bool:
+        """Claim ``run_id`` and run it here, its heartbeat beating; False when it
+        was not queued (cancelled, or another worker has it)."""
+        row = claim(self.table, run_id)
+        if row is None:
+            return False
+        with Heartbeat(self.table, run_id, stop, also_stop) as beat:
+            try:
+                self._run(row, stop)
+            except Stopped:
+                if not beat.lost:
+                    self._update(run_id, state=RunState.CANCELLED)
+            except Exception as exc:  # reported on the row, never lost
+                self._update(run_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return True
 
     def cancel(self, run_id: int) -> bool:
         """Ask a queued or running row to stop; False when it has already ended."""
         if not cancel_row(self.table, run_id):
             return False
-        self._pool.stop(run_id)
+        if self._pool is not None:
+            self._pool.stop(run_id)
         return True
 
     def shutdown(self) -> None:
-        self._pool.shutdown()
+        self._closed.set()
+        if self._pool is not None:
+            self._pool.shutdown()
 
     def _update(self, run_id: int, **fields) -> None:
-        update_row(self.table, run_id, **fields)
+        finish_row(self.table, run_id, **fields)
 
-    def _run(self, run_id: int, stop: threading.Event) -> None:
+    def _run(self, row, stop: threading.Event) -> None:
         raise NotImplementedError

@@ -1,7 +1,7 @@
-"""Managers' what-ifs run in the background of the web service, one at a time (a
-what-if is many monthly solves; two at once would only slow both). Like rota jobs,
-their state lives in the database: after a restart a run that was interrupted is
-failed and a queued one is run."""
+"""Managers' what-ifs run in the background: in the web process one at a time (a
+what-if is many monthly solves; two at once would only slow both), or by queue
+workers. Like rota jobs, their state lives in the database, so every process
+sees the same and a run whose worker died is started again."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlmodel import Session
 from amhp.core.states import RunState
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner
+from amhp.runs.state import Stopped as RunStopped
 from amhp.store.tables import WhatIfRun
 from amhp.whatif.horizon import Stopped, run_whatif
 from amhp.whatif.scenarios import parse_scenarios
@@ -29,19 +30,16 @@ def submit_run(session: Session, service_id: str, name: str, text: str, user: st
 
 class WhatIfRunner(BackgroundRunner):
     table = WhatIfRun
-    interrupted = "interrupted by a server restart; run it again"
+    kind = "whatif"
 
-    def __init__(self) -> None:
-        super().__init__(1)
+    def __init__(self, queue=None) -> None:
+        super().__init__(1, queue)
 
     def _run(self, run: WhatIfRun, stop: threading.Event) -> None:
-        run_id = run.id
         try:
             self._execute(run, stop)
         except Stopped:
-            self._update(run_id, state=RunState.CANCELLED)
-        except Exception as exc:  # reported on the run, never lost
-            self._update(run_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
+            raise RunStopped from None
 
     def _execute(self, run: WhatIfRun, stop: threading.Event) -> None:
         run_id = run.id

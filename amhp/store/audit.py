@@ -1,6 +1,7 @@
 """The audit log: every change to a service, a rota version, a feed link or an
 account, with who made it, when, through which interface, and what changed.
-Append-only (see ``APPEND_ONLY``): entries are added here and never changed."""
+Append-only: entries are added here and never changed, and the database refuses
+anything else (triggers made by the migrations, SQLite and PostgreSQL alike)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,6 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from amhp.store.tables import AuditEntry
-
-# Triggers that make the database itself refuse to change or remove an entry.
-APPEND_ONLY = (
-    "CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_entry_no_delete BEFORE DELETE ON audit_entry "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from amhp.core.settings import settings
-from amhp.store import tables  # noqa: F401  (registers the tables on the metadata)
-from amhp.store.audit import APPEND_ONLY
+from amhp.store import migrate
 
 
 def database_url() -> str:
@@ -25,6 +24,16 @@ def database_url() -> str:
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
+    """The engine for ``url``, its schema brought up to date first (``migrate``):
+    every entry point (server, worker, CLI) works on a new or an older database."""
+    engine = plain_engine(url)
+    migrate.upgrade(engine)
+    return engine
+
+
+@lru_cache(maxsize=8)
+def plain_engine(url: str) -> Engine:
+    """The engine alone, the schema untouched (for the migrations themselves)."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -49,11 +58,6 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(
             url, pool_pre_ping=True, pool_size=settings().db_pool_size, max_overflow=0
         )
-    SQLModel.metadata.create_all(engine)
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            for statement in APPEND_ONLY:
-                conn.exec_driver_sql(statement)
     return engine
 
 

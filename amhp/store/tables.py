@@ -173,9 +173,20 @@ class AuthToken(SQLModel, table=True):
     expires_at: datetime
 
 
-class Job(SQLModel, table=True):
-    """A rota generation request, run in the worker pool. Its state lives here so
-    that a restart can see what was interrupted."""
+class RunLiveness(SQLModel):
+    """What any process needs to know of a background run it is not running: who
+    runs it and when it last showed signs of life (a run whose heartbeat stopped
+    belongs to a process that died), and whether anyone asked it to stop."""
+
+    worker: str | None = None  # "host:pid" of the process running it
+    heartbeat_at: datetime | None = None
+    attempts: int = 0  # times it was started (a dead worker's run is started again)
+    cancel_requested: bool = False  # a cancel from any process: its runner stops it
+
+
+class Job(RunLiveness, table=True):
+    """A rota generation request, run in the background (in the server's pool or
+    by a queue worker). Its state lives here, so every process sees the same."""
 
     __tablename__ = "job"
     id: int | None = Field(default=None, primary_key=True)
@@ -200,7 +211,7 @@ class RepairRequest(SQLModel, table=True):
     freeze_before: date | None = None
 
 
-class WhatIfRun(SQLModel, table=True):
+class WhatIfRun(RunLiveness, table=True):
     """A manager's what-if: the scenario file as submitted, its progress and, once
     done, the ``amhp-whatif/1`` result. Run in the background like a rota job."""
 
@@ -215,6 +226,30 @@ class WhatIfRun(SQLModel, table=True):
     error: str | None = None
     created_by: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class SweepCell(RunLiveness, table=True):
+    """One cell of a sweep solved by a queue worker: its service as changed by the
+    cell's options (a service file's JSON), the months, and once done the months'
+    results. A sweep is its cells with one ``sweep`` key; the caller assembles it."""
+
+    __tablename__ = "sweep_cell"
+    id: int | None = Field(default=None, primary_key=True)
+    sweep: str = Field(index=True)  # the sweep's key, shared by its cells
+    position: int  # the cell's place in the grid
+    service_id: str  # the base service's id (the cell's service is not stored)
+    definition: dict = _json({})  # the cell's service, as a service file's JSON
+    months: list = _json([])
+    time_limit: float = 60.0
+    day_rate: float = 0.0
+    state: str = RunState.QUEUED  # a RunState
+    progress: dict = _json({})  # {"done", "total"}
+    result: list | None = _json(None)  # the months' public results
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
     finished_at: datetime | None = None
 
 

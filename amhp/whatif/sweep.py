@@ -78,6 +78,12 @@ def _solve_cell(
     return index, [r.public() for r in results]
 
 
+def cell_services(spec: SweepFile, base: ServiceDefinition) -> list[ServiceDefinition]:
+    """Each cell's service: the base with the common changes, then the cell's."""
+    common = apply_changes(base, spec.common_changes, spec.horizon.end)
+    return [apply_changes(common, changes, spec.horizon.end) for _, changes in spec.combinations()]
+
+
 def run_sweep(
     spec: SweepFile,
     base: ServiceDefinition,
@@ -85,10 +91,10 @@ def run_sweep(
     plan: SweepPlan,
     on_month: Callable[[tuple[str, ...], str], None] | None = None,
 ) -> dict:
+    """Every cell on this machine's processes (``plan``)."""
     months = spec.horizon.month_labels()
-    common = apply_changes(base, spec.common_changes, spec.horizon.end)
     grid = spec.combinations()
-    services = [apply_changes(common, changes, spec.horizon.end) for _, changes in grid]
+    services = cell_services(spec, base)
     context = multiprocessing.get_context("spawn")
     results: dict[int, list[dict]] = {}
     with context.Manager() as manager, ProcessPoolExecutor(plan.processes, context) as pool:
@@ -113,6 +119,12 @@ def run_sweep(
                 results[index] = cell
             _drain(progress, grid, on_month)
         _drain(progress, grid, on_month)
+    return assemble(spec, base_name, [results[i] for i in range(len(grid))])
+
+
+def assemble(spec: SweepFile, base_name: str, cells: list[list[dict]]) -> dict:
+    """The ``amhp-sweep/1`` document from each cell's months, in grid order."""
+    months = spec.horizon.month_labels()
     return {
         "format": FORMAT,
         "base": base_name,
@@ -124,7 +136,8 @@ def run_sweep(
         "common_changes": [c.model_dump(mode="json", by_alias=True) for c in spec.common_changes],
         "axes": [{"name": a.name, "labels": [o.label for o in a.options]} for a in spec.axes],
         "cells": [
-            summarise(labels, changes, results[i]) for i, (labels, changes) in enumerate(grid)
+            summarise(labels, changes, cells[i])
+            for i, (labels, changes) in enumerate(spec.combinations())
         ],
     }
 
