@@ -2,8 +2,8 @@
 
 Routes are thin over ``amhp``; rota generation and what-ifs run as jobs whose
 state is kept in the database (amhp.runs.jobs, amhp.runs.whatif_jobs), in this
-process's pool or on the task queue's workers (amhp.runs.queue). Pages are server-rendered templates with a little JavaScript,
-all served from here (no CDN)."""
+process's pool or on the task queue's workers (amhp.runs.queue). Pages are
+server-rendered templates with a little JavaScript, all served from here (no CDN)."""
 
 from __future__ import annotations
 

@@ -72,6 +72,9 @@ class JobOut(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    worker: str | None = Field(None, description="host:pid of the process running it")
+    attempts: int = Field(0, description="times started (a job whose worker died restarts)")
+    cancel_requested: bool = False
 
 
 class RotaVersionOut(BaseModel):

@@ -25,9 +25,10 @@ from rich.table import Table
 from sqlmodel import select
 
 import solver
+from amhp.cli.deploy import db_app, worker
 from amhp.cli.display import print_changes, print_cover, print_gaps, print_rota
 from amhp.core.months import parse_month
-from amhp.core.settings import Search
+from amhp.core.settings import Search, runs_in_process, settings
 from amhp.rota.build import BuildError
 from amhp.rota.cover import NoSuchSlot
 from amhp.rota.export import to_csv
@@ -445,8 +446,14 @@ def sweep(
     except ServiceFileError as exc:
         raise _fail(str(exc), INVALID) from None
     cells = spec.combinations()
+    queued = not runs_in_process(settings())
     plan = SweepPlan.for_machine(len(cells), processes, workers)
-    err.print(f"{len(cells)} combinations, {plan.processes} at once, {plan.workers} threads each")
+    if queued:
+        err.print(f"{len(cells)} combinations, one task each for the queue's workers")
+    else:
+        err.print(
+            f"{len(cells)} combinations, {plan.processes} at once, {plan.workers} threads each"
+        )
     with Progress(
         TextColumn("[bold]sweep {task.fields[now]}"),
         BarColumn(),
@@ -455,15 +462,18 @@ def sweep(
         console=err,
     ) as bar:
         task = bar.add_task("sweep", total=len(cells) * spec.horizon.months, now="")
-        doc = run_sweep(
-            spec,
-            base,
-            spec.base,
-            plan,
-            on_month=lambda labels, month: bar.update(
-                task, advance=1, now=f"{' × '.join(labels)} {month}"
-            ),
-        )
+        if queued:
+            doc = _queued_sweep(spec, base, lambda n: bar.update(task, completed=n))
+        else:
+            doc = run_sweep(
+                spec,
+                base,
+                spec.base,
+                plan,
+                on_month=lambda labels, month: bar.update(
+                    task, advance=1, now=f"{' × '.join(labels)} {month}"
+                ),
+            )
     _write(out, (json.dumps(doc, indent=2) + "\n").encode())
     if report:
         _write(report, render_sweep_html(doc).encode())
@@ -476,6 +486,19 @@ def sweep(
         table.add_row(r, *(str(by_cell[(r, c)]["months_at_risk"]) for c in cols))
     console.print(table)
     console.print(f"wrote {', '.join(str(p) for p in (out, report) if p)}")
+
+
+def _queued_sweep(spec, base, on_progress) -> dict:
+    from amhp.runs.queue import queue_for
+    from amhp.runs.sweep_cells import SweepCellRunner, SweepFailed, run_queued_sweep
+
+    runner = SweepCellRunner(queue=queue_for(settings().database_url))
+    try:
+        return run_queued_sweep(spec, base, spec.base, runner, on_progress)
+    except SweepFailed as exc:
+        raise _fail(f"the sweep did not finish: {exc}") from None
+    finally:
+        runner.shutdown()
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -603,15 +626,32 @@ def _demo_amhp(service: str, definition) -> str:
     )
 
 
+app.add_typer(db_app, name="db")
+app.command()(worker)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000, min=1, max=65535),
+    solve_in_process: bool = typer.Option(
+        False, help="Solve in this process even with PostgreSQL (no queue workers)"
+    ),
 ) -> None:
-    """Serve the web service (database from AMHP_DATABASE_URL)."""
+    """Serve the web service (database from AMHP_DATABASE_URL), its schema brought
+    up to date first; with PostgreSQL, solves go to the queue for `amhp worker`."""
+    import os
+
     import uvicorn
 
-    from amhp.core.settings import settings
+    from amhp.store import migrate
+    from amhp.store.db import plain_engine
+
+    if solve_in_process:
+        os.environ["AMHP_SOLVE_IN_PROCESS"] = "true"
+    before, after = migrate.upgrade(plain_engine(settings().database_url))
+    if before != after:
+        err.print(f"upgraded the database from {before or 'empty'} to {after}")
 
     uvicorn.run(
         "api.app:create_app",

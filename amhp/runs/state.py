@@ -233,10 +233,26 @@ class BackgroundRunner:
                 self._run(row, stop)
             except Stopped:
                 if not beat.lost:
-                    self._update(run_id, state=RunState.CANCELLED)
+                    self._stopped(run_id)
             except Exception as exc:  # reported on the row, never lost
                 self._update(run_id, state=RunState.FAILED, error=f"{type(exc).__name__}: {exc}")
         return True
+
+    def _stopped(self, run_id: int) -> None:
+        """Stopped by a user's cancel: cancelled. Stopped because this process is
+        shutting down (or the queue's worker is): back in the queue, to be run by
+        the next process that starts or by another worker."""
+        with transaction() as session:
+            asked = session.get(self.table, run_id).cancel_requested
+        if asked:
+            self._update(run_id, state=RunState.CANCELLED)
+            return
+        back = finish_row(
+            self.table, run_id, state=RunState.QUEUED, worker=None,
+            error=f"its worker ({worker_id()}) was stopped; queued again",
+        )  # fmt: skip
+        if back and self._queue is not None:
+            self._queue.defer(self.kind, run_id)
 
     def cancel(self, run_id: int) -> bool:
         """Ask a queued or running row to stop; False when it has already ended."""

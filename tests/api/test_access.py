@@ -13,6 +13,7 @@ from amhp.service.file import parse_service
 from amhp.store.db import transaction
 from amhp.store.users import create_user
 from api.app import create_app
+from tests.support.databases import backend_env
 from tests.support.samples import MINIMAL_SERVICE
 
 PASSWORD = "a long enough password"
@@ -20,10 +21,10 @@ ROLES = ("admin", "lead", "manager", "practitioner", "other_lead", "anonymous")
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, database):
     mp = pytest.MonkeyPatch()
-    db = tmp_path_factory.mktemp("access") / "access.db"
-    mp.setenv("AMHP_DATABASE_URL", f"sqlite:///{db}")
+    for key, value in backend_env(database).items():
+        mp.setenv(key, value)
     a = parse_service(MINIMAL_SERVICE)
     b = parse_service(MINIMAL_SERVICE.replace("id: mini", "id: other"))
     for definition in (a, b):

@@ -4,12 +4,11 @@ the account commands run as a person would."""
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.databases import server_env
 from tests.support.paths import DATA
 from tests.support.server import running_server
 
@@ -18,9 +17,8 @@ NEW = "another long password"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("accounts") / "api.db"
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
+def site(tmp_path_factory, database):
+    env = server_env(database)
     run_cli("import", str(DATA / "mini.yaml"), env=env, check=True)
     for email in ("lead@example.org", "manager@example.org"):
         run_cli("user", "add", email, "--role", "lead" if "lead" in email else "manager",

@@ -16,6 +16,7 @@ from amhp.service.file import parse_service
 from amhp.store.db import transaction
 from amhp.store.users import create_user
 from api.app import create_app
+from tests.support.databases import backend_env
 from tests.support.samples import MINIMAL_SERVICE
 
 PASSWORD = "a long enough password"
@@ -27,10 +28,10 @@ SERVICE = MINIMAL_SERVICE.replace(
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, database):
     mp = pytest.MonkeyPatch()
-    db = tmp_path_factory.mktemp("bad-input") / "bad.db"
-    mp.setenv("AMHP_DATABASE_URL", f"sqlite:///{db}")
+    for key, value in backend_env(database).items():
+        mp.setenv(key, value)
     operations.import_service(parse_service(SERVICE))
     rota = operations.generate_rota(
         parse_service(SERVICE), "2026-11", solver.SolveParams(time_limit=5)

@@ -3,7 +3,6 @@ there afterwards, and of two writes based on the same ETag exactly one lands."""
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.databases import server_env
 from tests.support.entries import entries
 from tests.support.paths import DATA
 from tests.support.server import running_server
@@ -19,9 +19,8 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("concurrent") / "api.db"
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
+def site(tmp_path_factory, database):
+    env = server_env(database)
     run_cli("import", str(DATA / "mini.yaml"), env=env, check=True)
     run_cli("user", "add", "lead@example.org", "--role", "lead", "--service", "mini",
             "--password", PASSWORD, env=env, check=True)  # fmt: skip

@@ -4,7 +4,6 @@ A real server on loopback."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +11,7 @@ import httpx
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.databases import server_env
 from tests.support.entries import entries
 from tests.support.paths import DATA
 from tests.support.server import running_server
@@ -26,9 +26,8 @@ def amhp(env: dict, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("fixed") / "api.db"
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
+def site(tmp_path_factory, database):
+    env = server_env(database)
     amhp(env, "import", str(DATA / "mini.yaml"))
     amhp(env, "solve", "mini", "--month", "2026-11", "--time-limit", "5", "--quiet")
     amhp(env, "user", "add", "lead@example.org", "--role", "lead", "--service", "mini",

@@ -3,7 +3,6 @@ service, generate (watching progress), publish, fetch a person's feed, revoke it
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from amhp.service.file import load_service
 from tests.support.cli import run_cli
+from tests.support.databases import server_env
 from tests.support.ical_checks import lint, with_icalendar
 from tests.support.paths import DATA
 from tests.support.server import running_server
@@ -25,8 +25,8 @@ def amhp(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def env(tmp_path) -> dict:
-    return {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp_path / 'api.db'}"}
+def env(fresh_database) -> dict:
+    return server_env(fresh_database)
 
 
 def login(client: httpx.Client, email: str) -> dict:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 
 from tests.support.cli import run_cli
+from tests.support.databases import server_env
 from tests.support.paths import DATA
 from tests.support.server import running_server
 
@@ -16,14 +15,8 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("jobs") / "api.db"
-    env = {
-        **os.environ,
-        "AMHP_DATABASE_URL": f"sqlite:///{db}",
-        "AMHP_MAX_JOBS_PER_SERVICE": "1",
-        "AMHP_MAX_JOB_SECONDS": "120",
-    }
+def client(tmp_path_factory, database):
+    env = server_env(database, AMHP_MAX_JOBS_PER_SERVICE="1", AMHP_MAX_JOB_SECONDS="120")
     run_cli("import", str(DATA / "mini.yaml"), env=env, check=True)
     run_cli("user", "add", "lead@example.org", "--role", "lead", "--service", "mini",
             "--password", PASSWORD, env=env, check=True)  # fmt: skip

@@ -3,13 +3,12 @@ account, the right password included, while other accounts log in as usual."""
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 
 from amhp.store.login_limits import MAX_FAILURES
 from tests.support.cli import run_cli
+from tests.support.databases import server_env
 from tests.support.paths import DATA
 from tests.support.server import running_server
 
@@ -17,9 +16,8 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("limits") / "api.db"
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
+def site(tmp_path_factory, database):
+    env = server_env(database)
     run_cli("import", str(DATA / "mini.yaml"), env=env, check=True)
     for email in ("lead@example.org", "other@example.org"):
         run_cli("user", "add", email, "--role", "lead", "--service", "mini",

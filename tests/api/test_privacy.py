@@ -5,7 +5,6 @@ A real server on loopback, a published November with a gap whose causes are leav
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.cli import run_cli, solve_args
+from tests.support.databases import server_env
 from tests.support.samples import MINIMAL_SERVICE
 from tests.support.server import running_server
 
@@ -31,10 +31,10 @@ PERSONAL = ("sickness", "annual leave")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, database):
     tmp = tmp_path_factory.mktemp("privacy")
     (tmp / "mini.yaml").write_text(SERVICE, encoding="utf-8")
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{tmp / 'api.db'}"}
+    env = server_env(database)
     run_cli(*solve_args(tmp / "mini.yaml", "2026-11", time_limit=5), env=env, check=True)
     run_cli("publish", "mini", "--month", "2026-11", env=env, check=True)
     for email, role, extra in (

@@ -3,12 +3,11 @@ through the API, ``POST /services/{id}/repairs``, the draft's changes."""
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 
 from tests.support.cli import run_cli, solve_args
+from tests.support.databases import server_env
 from tests.support.paths import DATA
 from tests.support.server import finished_job, running_server
 
@@ -16,10 +15,9 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = tmp_path_factory.mktemp("repair") / "api.db"
-    env = {**os.environ, "AMHP_DATABASE_URL": f"sqlite:///{db}"}
-    out = db.with_name("nov.json")
+def site(tmp_path_factory, database):
+    env = server_env(database)
+    out = tmp_path_factory.mktemp("repair") / "nov.json"
     run_cli("import", str(DATA / "mini.yaml"), env=env, check=True)
     run_cli(*solve_args("mini", "2026-11", out=out), env=env, check=True)
     run_cli("publish", "mini", "--month", "2026-11", env=env, check=True)
@@ -163,14 +161,16 @@ def test_every_change_is_in_the_audit_log_with_who_and_how(site):
     assert len(csv_text.splitlines()) == len(entries) + 1
 
 
-def test_the_audit_log_cannot_be_changed(site):
-    import sqlite3
+def test_the_audit_log_cannot_be_changed(site, database):
+    from sqlalchemy import create_engine, exc, func, select, text
 
-    client, out = site
-    db = out.with_name("api.db")
-    with sqlite3.connect(db) as conn:
-        for statement in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
-            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-                conn.execute(statement)
+    client, _out = site
+    engine = create_engine(database)  # straight to the database, past the app
+    for statement in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
+        with pytest.raises(exc.DatabaseError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(text("audit_entry"))).scalar() > 0
+    engine.dispose()
     lead = login(client, "lead@example.org")
     assert client.delete("/services/mini/audit", headers=lead).status_code == 405

@@ -7,7 +7,6 @@ retried and recorded."""
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import date, timedelta
 from itertools import permutations
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from tests.support.cli import run_cli, solve_args
+from tests.support.databases import server_env
 from tests.support.samples import MINIMAL_SERVICE
 from tests.support.server import HANG_GUARD_S, free_port, running_server
 from tests.support.smtp import smtp_server
@@ -58,13 +58,12 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, database):
     tmp = tmp_path_factory.mktemp("swaps")
     (tmp / "mini.yaml").write_text(SERVICE, encoding="utf-8")
     smtp_port = free_port()
     env = {
-        **os.environ,
-        "AMHP_DATABASE_URL": f"sqlite:///{tmp / 'api.db'}",
+        **server_env(database),
         "AMHP_SMTP_HOST": "127.0.0.1",
         "AMHP_SMTP_PORT": str(smtp_port),
         "AMHP_MAIL_FROM": "rota@example.org",
