@@ -28,6 +28,7 @@ from amhp.store.db import get_engine
 from api.admission import AdmissionMiddleware
 from api.feeds import router as feeds_router
 from api.json_guard import JsonGuardMiddleware
+from api.nul_guard import NulGuardMiddleware
 from api.pages import common as page_common
 from api.pages import routers as page_routers
 from api.routes import (
@@ -113,6 +114,7 @@ def create_app() -> FastAPI:
     for router in page_routers:
         app.include_router(router)
     app.add_middleware(JsonGuardMiddleware)  # inside: bodies are already size-bounded
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(SecurityMiddleware)
     app.add_middleware(AdmissionMiddleware)  # outermost: a refused request costs nothing
     return app

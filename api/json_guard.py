@@ -1,6 +1,7 @@
 """JSON bodies are checked before any route reads them: Python's ``json`` accepts
 ``NaN``, ``Infinity`` and ``1e999999`` (which becomes infinity), builds ints of any
-length, recurses on deep nesting and keeps lone surrogates (``"\\ud800"``), each of
+length, recurses on deep nesting and keeps lone surrogates (``"\\ud800"``) and NUL
+characters (``"\\u0000"``, which PostgreSQL cannot hold), each of
 which would later fail far from the request (a database write, a solve, a page)
 as a 500. Here each is a 422 naming where in the body it is, in FastAPI's error
 shape, and nothing behind this runs. The cost: a JSON body (at most 4 MiB, the
@@ -98,6 +99,10 @@ def _walk(value: object, loc: list, depth: int) -> None:
 
 
 def _text(value: str, loc: list) -> None:
+    if "\x00" in value:
+        raise BadJson(
+            loc, "contains a NUL character (U+0000), which no field accepts", "string_nul"
+        )
     for ch in value:
         if ord(ch) in _SURROGATES:
             raise BadJson(
@@ -119,7 +124,7 @@ class JsonGuardMiddleware:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([message]), send)
+                await self.app(scope, replay([message]), send)
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
@@ -129,7 +134,7 @@ class JsonGuardMiddleware:
         except BadJson as exc:
             await _unprocessable(send, exc)
             return
-        await self.app(scope, _replay([{"type": "http.request", "body": body}], receive), send)
+        await self.app(scope, replay([{"type": "http.request", "body": body}], receive), send)
 
 
 def _is_json(scope) -> bool:
@@ -141,7 +146,7 @@ def _is_json(scope) -> bool:
     return False
 
 
-def _replay(messages: list, then=None):
+def replay(messages: list, then=None):
     queue = list(messages)
 
     async def receive():

@@ -201,12 +201,15 @@ def scenario(deploy: Deployment, long_limit: float = 20, cancel_limit: float = 3
 
 
 def sweep_seconds(deploy: Deployment, workers: int, months: int, limit: float) -> float:
+    """The sweep's wall time on ``workers`` queue workers (0: no queue, the
+    single-machine sweep's own processes)."""
     deploy.stop_workers()
     for _ in range(workers):
         deploy.start_worker()
     grid = sweep_file(deploy.folder, months, limit)
     started = time.monotonic()
-    proc = start_sweep(deploy, grid, deploy.folder / f"sweep-{workers}.json")
+    env = deploy.env if workers else {**deploy.env, "AMHP_SOLVE_IN_PROCESS": "true"}
+    proc = start_sweep(Deployment(env, deploy.folder), grid, deploy.folder / f"s{workers}.json")
     _, err = proc.communicate(timeout=3 * GUARD_SECONDS)
     if proc.returncode != 0:
         raise RuntimeError(err.decode()[-2000:])
@@ -240,9 +243,10 @@ def main() -> None:
             cells = 4
             print(f"\n| workers | sweep wall time ({cells} cells × {args.sweep_months} months, "
                   f"{args.sweep_limit:g} s per month) |\n| ---: | ---: |")  # fmt: skip
-            for workers in (1, 2):
+            for workers in (1, 2, 0):
                 seconds = sweep_seconds(deploy, workers, args.sweep_months, args.sweep_limit)
-                print(f"| {workers} | {seconds:.0f} s |")
+                what = str(workers) if workers else "none: `amhp sweep`'s own processes"
+                print(f"| {what} | {seconds:.0f} s |")
     finally:
         cluster.stop()
 

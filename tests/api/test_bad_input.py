@@ -65,6 +65,7 @@ HOSTILE = [
     ("1e999999", "too large to represent", "finite_number"),
     ("1" * 5000, "larger than", "number_too_large"),
     ('"\\ud800"', "lone surrogate (U+D800)", "string_unicode"),
+    ('"2026-12-0\\u0000"', "NUL character (U+0000)", "string_nul"),
     ("[" * 100 + "]" * 100, "nested more than", "json_invalid"),
 ]
 # Too deep for Python's parser: said where, by position.
@@ -112,6 +113,26 @@ def test_hostile_json_reaches_no_handler_even_anonymously(world):
         headers={"Content-Type": "application/json"},
     )
     assert r.status_code == 422 and "lone surrogate" in r.json()["detail"][0]["msg"]
+
+
+NUL_REQUESTS = {
+    # PostgreSQL cannot hold or compare text with a NUL in it: each would be a 500
+    "json login": ("POST", "/auth/login", {"json": {"email": "lead\x00@x.org", "password": "p"}}),
+    "path": ("GET", "/services/mini%00/leave", {}),
+    "query": ("GET", "/services/mini/audit?person=a%002", {}),
+    "form login": ("POST", "/login", {"data": {"email": "lead@x.org\x00", "password": "p"}}),
+}
+
+
+@pytest.mark.parametrize("what", NUL_REQUESTS)
+def test_a_nul_character_anywhere_is_a_422_not_a_500(world, what):
+    client, lead, _ = world
+    method, url, extra = NUL_REQUESTS[what]
+    r = client.request(method, url, headers={**lead, **ORIGIN}, **extra)
+    assert r.status_code == 422, r.text
+    assert "NUL character" in r.json()["detail"][0]["msg"]
+    ok = client.get("/services/mini/audit?person=a2", headers=lead)
+    assert ok.status_code == 200  # and the server carries on
 
 
 @pytest.mark.parametrize("month", ["0000-01", "9999-12", "1999-12", "2026-13"])
