@@ -44,6 +44,15 @@ def db_url(fresh_database, monkeypatch) -> str:
 
 
 @pytest.fixture
+def sqlite_db_url(tmp_path, monkeypatch) -> str:
+    """A SQLite file only, for tests whose database is incidental (nothing stored
+    that a backend could treat differently)."""
+    url = f"sqlite:///{tmp_path / 'amhp.db'}"
+    monkeypatch.setenv("AMHP_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
 def minimal_service_file(tmp_path):
     path = tmp_path / "mini.yaml"
     path.write_text(MINIMAL_SERVICE, encoding="utf-8")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 from rich.console import Console
 
@@ -51,6 +53,7 @@ def worker(
         err.print("a worker needs a PostgreSQL AMHP_DATABASE_URL (with SQLite, `amhp serve`"
                   " solves in its own process)")  # fmt: skip
         raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     get_engine()  # migrate before the first task
     err.print(f"worker: {concurrency} at once; Ctrl-C stops after the running solves")
     queue_for(config.database_url).run_worker(concurrency)

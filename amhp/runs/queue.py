@@ -7,7 +7,7 @@ only carries the work.
 Dead workers: every web and worker process looks for rows whose process stopped
 beating (``amhp.runs.liveness``) and defers them again (or fails them after
 ``MAX_ATTEMPTS`` starts), so a worker killed mid-solve has its job started again
-by another within about ``run_stale_seconds`` + ``RESCUE_EVERY_SECONDS``.
+by another within about ``run_stale_seconds`` + ``amhp.runs.state.RESCUE_EVERY_SECONDS``.
 Procrastinate's own heartbeats find its side of it: each worker closes the tasks
 Procrastinate reports stalled (``get_stalled_jobs``), so none stays "doing"."""
 
@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from amhp.core.settings import settings
 
 TASK = "amhp.run"
-RESCUE_EVERY_SECONDS = 10.0
+CLOSE_STALLED_EVERY_SECONDS = 10.0  # how often a worker closes the tasks of dead workers
 log = logging.getLogger("amhp.queue")
 
 
@@ -92,7 +92,7 @@ class Queue:
 
     async def _rescue_loop(self) -> None:
         while True:
-            await asyncio.sleep(RESCUE_EVERY_SECONDS)
+            await asyncio.sleep(CLOSE_STALLED_EVERY_SECONDS)
             try:
                 await self._close_stalled()
             except Exception:  # the database may be briefly away; try next time

@@ -78,26 +78,30 @@ def test_no_server_errors_and_schema_conformance(served):
 
 
 def _plain(value) -> bool:
-    """No number beyond 2^53 anywhere (schemathesis may generate such itself)."""
-    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+    """No number beyond 2^53 and no NUL or lone surrogate anywhere (schemathesis
+    may generate such itself)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any(0xD800 <= ord(c) < 0xE000 for c in value)
+    if isinstance(value, bool) or value is None or isinstance(value, float):
         return True
     if isinstance(value, int):
         return abs(value) <= 2**53
     if isinstance(value, list):
         return all(_plain(v) for v in value)
     if isinstance(value, dict):
-        return all(_plain(v) for v in value.values())
+        return all(_plain(k) and _plain(v) for k, v in value.items())
     return True
 
 
-HOSTILE = ["NaN", "Infinity", "-Infinity", "1e999999", "9" * 400, '"\\ud800"', "[" * 60 + "]" * 60]
+HOSTILE = ["NaN", "Infinity", "-Infinity", "1e999999", "9" * 400, '"\\ud800"', '"a\\u0000"',
+           "[" * 60 + "]" * 60]  # fmt: skip
 PLACEHOLDER = "__hostile__"
 
 
 def test_hostile_values_anywhere_in_a_generated_body_are_a_422_not_a_5xx(served):
     """Schemathesis' generated bodies with one value replaced by something Python's
     JSON reader accepts but nothing downstream should see: NaN, infinities, numbers
-    too large for any column, a lone surrogate, nesting past the limit."""
+    too large for any column, a lone surrogate, a NUL, nesting past the limit."""
     base, auth = served
     schema = schemathesis.openapi.from_url(base + "/openapi.json")
     with_bodies = [

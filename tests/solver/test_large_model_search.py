@@ -108,7 +108,7 @@ def test_a_constructed_rota_is_returned_when_the_search_has_no_time():
 
 
 @pytest.mark.parametrize("work", [1e-6, 5.0])
-def test_amhp_month_from_a_constructed_rota_passes_the_spec_checker(db_url, work):
+def test_amhp_month_from_a_constructed_rota_passes_the_spec_checker(sqlite_db_url, work):
     """The AMHP rules between people (a locum never alone, newly warranted beside
     an established colleague, shadows beside the experienced) hold in a rota
     started from a construction, whether the whole model improves it or the

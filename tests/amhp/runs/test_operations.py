@@ -73,7 +73,7 @@ practitioners:
         ("2026-03", ("2026-03-28", "2026-03-29"), 10, False),
     ],
 )
-def test_rest_hours_are_real_hours_across_clock_changes(db_url, month, dates, rest, both):
+def test_rest_hours_are_real_hours_across_clock_changes(sqlite_db_url, month, dates, rest, both):
     doc = operations.generate_rota(
         parse_service(clock_service(rest, dates)), month, FAST, store=False
     ).export
@@ -117,7 +117,7 @@ def test_failed_import_changes_nothing(db_url):
         assert repository.load_service(session, "mini").practitioner("a1").name == "Ann"
 
 
-def test_generator_is_deterministic_and_valid(db_url):
+def test_generator_is_deterministic_and_valid(sqlite_db_url):
     a = synthetic_service_yaml(24, 2, seed=7)
     assert a == synthetic_service_yaml(24, 2, seed=7)
     assert a != synthetic_service_yaml(24, 2, seed=8)
@@ -127,7 +127,7 @@ def test_generator_is_deterministic_and_valid(db_url):
     assert check_rota(doc) == []
 
 
-def test_trainee_is_not_counted_before_warranting(db_url):
+def test_trainee_is_not_counted_before_warranting(sqlite_db_url):
     text = MINIMAL_SERVICE + "  - {person: a1, kind: annual, start: 2026-11-01, end: 2026-11-30}\n"
     text = text.replace(
         "  - {id: a4, name: Dan, role: amhp,",
