@@ -11,7 +11,8 @@
 Figures, not pass/fail; the table is printed as Markdown for RESULTS.md.
 
     python -m benchmarks.determinism [--limits 10,30,60] [--seeds 0,1,2]
-        [--cases warwickshire:2026-11,coventry:2026-11]
+        [--cases warwickshire:2026-11,coventry:2026-11] [--searches portfolio,repeatable]
+        [--skip-quality] [--skip-repeatability]
 """
 
 from __future__ import annotations
@@ -68,13 +69,13 @@ def run(service, month: str, search: Search, limit: float, seed: int) -> dict:
     }
 
 
-def quality(cases, limits, seeds) -> None:
+def quality(cases, limits, seeds, searches=(Search.PORTFOLIO, Search.REPEATABLE)) -> None:
     print("| case | search | limit | cost per seed | mean cost | missing | gaps proven | wall s |")
     print("|---|---|---:|---|---:|---|---|---:|")
     for name, month in cases:
         service = load_service(FIXTURES / f"{name}.yaml")
         for limit in limits:
-            for search in (Search.PORTFOLIO, Search.REPEATABLE):
+            for search in searches:
                 rows = [run(service, month, search, limit, seed) for seed in seeds]
                 costs = [r["cost"] for r in rows]
                 print(
@@ -109,6 +110,8 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--cases", default="warwickshire:2026-11,coventry:2026-11")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-repeatability", action="store_true")
+    parser.add_argument("--searches", default="portfolio,repeatable")
     args = parser.parse_args()
     limits = [float(x) for x in args.limits.split(",")]
     seeds = [int(x) for x in args.seeds.split(",")]
@@ -117,9 +120,11 @@ def main() -> None:
         f"ortools {ortools.__version__}, {os.cpu_count()} cores, "
         f"repeatable work per second {solver.repeatable(1).deterministic_time:g}\n"
     )
+    searches = [Search(s) for s in args.searches.split(",")]
     if not args.skip_quality:
-        quality(cases, limits, seeds)
-    repeatability(*cases[0], limits[min(1, len(limits) - 1)])
+        quality(cases, limits, seeds, searches)
+    if not args.skip_repeatability:
+        repeatability(*cases[0], limits[min(1, len(limits) - 1)])
 
 
 if __name__ == "__main__":
