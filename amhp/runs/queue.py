@@ -106,6 +106,19 @@ class Queue:
                 job.id, procrastinate.jobs.Status.FAILED, delete_job=False
             )
             log.warning("task %s %s lost its worker", job.id, job.task_kwargs)
+            kind, row_id = job.task_kwargs.get("kind"), job.task_kwargs.get("row_id")
+            if kind in runner_classes() and await asyncio.to_thread(_still_queued, kind, row_id):
+                # fetched by the dead worker before it claimed the row: nobody else will
+                await asyncio.to_thread(self.defer, kind, row_id)
+
+
+def _still_queued(kind: str, row_id: int) -> bool:
+    from amhp.core.states import RunState
+    from amhp.store.db import transaction
+
+    with transaction() as session:
+        row = session.get(runner_classes()[kind].table, row_id)
+        return row is not None and row.state == RunState.QUEUED
 
 
 def runner_classes() -> dict[str, type]:
