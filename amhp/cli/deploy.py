@@ -55,5 +55,8 @@ def worker(
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     get_engine()  # migrate before the first task
-    err.print(f"worker: {concurrency} at once; Ctrl-C stops after the running solves")
+    err.print(
+        f"worker: {concurrency} at once; Ctrl-C stops it, its running solves going back"
+        " in the queue for another worker"
+    )
     queue_for(config.database_url).run_worker(concurrency)

@@ -41,9 +41,10 @@ def stale_before(now: datetime | None = None) -> datetime:
 
 def lost_message(row) -> str:
     beat = row.heartbeat_at.strftime("%H:%M:%S UTC") if row.heartbeat_at else "its start"
+    starts = "once" if row.attempts == 1 else f"{row.attempts} times"
     return (
         f"the worker running it ({row.worker or 'unknown'}) stopped answering after {beat}"
-        f"; started {row.attempts} times"
+        f"; started {starts}"
     )
 
 
