@@ -72,7 +72,9 @@ def curtois_case(
     }
 
 
-def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict:
+def amhp_case(
+    people: int, months: int, time_limit: float, workers: int, repeatable: bool = False
+) -> dict:
     import solver
     from amhp.rota.build import build_problem
     from amhp.service.calendar import Period
@@ -98,15 +100,19 @@ def amhp_case(people: int, months: int, time_limit: float, workers: int) -> dict
         if p.objective and (p.objective - p.bound) / p.objective <= 0.01:
             seen.setdefault("within_1pct", p.elapsed)
 
-    sol = solver.solve(
-        built.problem, solver.SolveParams(time_limit=time_limit, workers=workers), progress
+    params = (
+        solver.repeatable(time_limit)
+        if repeatable
+        else solver.SolveParams(time_limit=time_limit, workers=workers)
     )
+    sol = solver.solve(built.problem, params, progress)
     gap = (sol.objective - sol.bound) / sol.objective if sol.objective else 0.0
     if sol.status == solver.SolveStatus.OPTIMAL:
         seen.setdefault("within_1pct", sol.wall_time)
     return {
         "people": people,
         "months": months,
+        "search": "repeatable" if repeatable else "portfolio",
         "variables": sol.stats.get("variables"),
         "constraints": sol.stats.get("constraints"),
         "build_s": round(build_s, 1),
@@ -166,6 +172,13 @@ def summary(suite: str, rows: list[dict]) -> str:
     return ""
 
 
+def solver_workers() -> int:
+    """The interleaved workers of the product's repeatable search."""
+    import solver
+
+    return solver.repeatable(1).workers
+
+
 def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> str:
     """Written after every case, so an interrupted run keeps what it measured."""
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -174,13 +187,18 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
     if suite == "curtois":
         command += f" --instances {args.instances} --workers {args.workers}"
         command += f" --construct {args.construct}"
+    else:
+        command += f" --sizes {args.sizes} --months {args.months} --search {args.search}"
+    workers = args.workers
+    if suite == "amhp" and args.search == "repeatable":
+        workers = f"{solver_workers()} interleaved"
     doc = {"suite": suite, "command": command, "args": vars(args), "machine": info}
     doc["rows"] = rows
     (RESULTS / f"{suite}-{stamp}.json").write_text(json.dumps(doc, indent=1) + "\n")
     text = (
         f"## {suite} ({info['date']})\n\n    {command}\n\n"
         f"{info['cores']} cores, Python {info['python']}, OR-tools {info['ortools']}, "
-        f"{args.workers} workers, {args.time_limit:g} s per case.\n\n{_table(rows)}\n"
+        f"{workers} workers, {args.time_limit:g} s per case.\n\n{_table(rows)}\n"
     )
     if summary(suite, rows):
         text += f"\n{summary(suite, rows)}\n"
@@ -210,6 +228,12 @@ def main() -> None:
         default="auto",
         help="start from a rota built a few people at a time (auto: by model size)",
     )
+    parser.add_argument(
+        "--search",
+        choices=["portfolio", "repeatable"],
+        default="portfolio",
+        help="amhp: the product's repeatable search (a work budget) or the free portfolio",
+    )
     args = parser.parse_args()
     construct = {"auto": None, "on": True, "off": False}[args.construct]
     cp_sat = tuple((k, _literal(v)) for k, v in (x.split("=", 1) for x in args.cp_sat))
@@ -220,7 +244,7 @@ def main() -> None:
         ]
     else:
         cases = [
-            (amhp_case, (p, m, args.time_limit, args.workers))
+            (amhp_case, (p, m, args.time_limit, args.workers, args.search == "repeatable"))
             for p in _numbers(args.sizes)
             for m in _numbers(args.months)
         ]
