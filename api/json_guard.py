@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 
-from api.asgi import send_response
+from api.asgi import content_type, read_body, send_unprocessable
 
 MAX_DEPTH = 32
 MAX_INT = 2**53  # beyond what any field means, and what a database column holds
@@ -120,45 +120,15 @@ class JsonGuardMiddleware:
         if scope["type"] != "http" or not _is_json(scope):
             await self.app(scope, receive, send)
             return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, replay([message]), send)
+        body, receive = await read_body(receive)
+        if body is not None:
+            try:
+                check_json(body)
+            except BadJson as exc:
+                await send_unprocessable(send, exc.loc, str(exc), exc.kind)
                 return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        try:
-            check_json(body)
-        except BadJson as exc:
-            await _unprocessable(send, exc)
-            return
-        await self.app(scope, replay([{"type": "http.request", "body": body}], receive), send)
+        await self.app(scope, receive, send)
 
 
 def _is_json(scope) -> bool:
-    if scope["method"] in ("GET", "HEAD", "OPTIONS"):
-        return False
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return b"json" in value.lower()
-    return False
-
-
-def replay(messages: list, then=None):
-    queue = list(messages)
-
-    async def receive():
-        if queue:
-            return queue.pop(0)
-        if then is not None:
-            return await then()
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
-async def _unprocessable(send, exc: BadJson) -> None:
-    detail = {"detail": [{"type": exc.kind, "loc": exc.loc, "msg": str(exc), "input": None}]}
-    await send_response(send, 422, json.dumps(detail).encode(), b"application/json")
+    return scope["method"] not in ("GET", "HEAD", "OPTIONS") and b"json" in content_type(scope)

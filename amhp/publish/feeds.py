@@ -24,15 +24,10 @@ from amhp.core.months import months_from
 from amhp.publish.ical import FeedEvent, FeedMeta, build_calendar
 from amhp.rota.reader import RotaExport, read_export
 from amhp.store.db import database_url
-from amhp.store.tables import FeedToken, PractitionerRow, RotaVersion, ServiceRow
+from amhp.store.tables import FeedToken, PractitionerRow, RotaVersion, ServiceRow, as_utc
 
 MONTHS_BACK = 3
 MONTHS_AHEAD = 12
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite gives back naive datetimes; everything stored is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def window_months(today: date, back: int = MONTHS_BACK, ahead: int = MONTHS_AHEAD) -> list[str]:

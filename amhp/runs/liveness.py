@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -23,7 +23,7 @@ from sqlmodel import col, select
 from amhp.core.settings import settings
 from amhp.core.states import RunState
 from amhp.store.db import transaction
-from amhp.store.tables import utcnow
+from amhp.store.tables import as_utc, utcnow
 
 HEARTBEAT_SECONDS = 2.0
 MAX_ATTEMPTS = 2  # a run whose worker died is started once more, then failed
@@ -59,7 +59,7 @@ def rescue_lost(table) -> tuple[list[int], list[int]]:
     requeued, failed = [], []
     for row in running:
         last = row.heartbeat_at or getattr(row, "started_at", None)
-        if last is not None and _aware(last) >= cutoff:
+        if last is not None and as_utc(last) >= cutoff:
             continue
         again = row.attempts < MAX_ATTEMPTS and not row.cancel_requested
         values: dict = {"error": lost_message(row) + ("; queued again" if again else "")}
@@ -79,11 +79,6 @@ def rescue_lost(table) -> tuple[list[int], list[int]]:
         if done.rowcount == 1 and not row.cancel_requested:
             (requeued if again else failed).append(row.id)
     return requeued, failed
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Heartbeat:

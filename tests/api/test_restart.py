@@ -12,7 +12,7 @@ import time
 import httpx
 
 from tests.support.databases import server_env
-from tests.support.server import ROOT, finished_job, start_server
+from tests.support.server import ROOT, finished_job, start_server, wait_until
 
 PASSWORD = "a long enough password"
 STALE_S = 6  # AMHP_RUN_STALE_SECONDS here: a lost job is found within seconds
@@ -42,27 +42,11 @@ def start_long_job(client: httpx.Client, auth: dict) -> dict:
     job = client.post(
         "/services/warwickshire/jobs", json={"month": "2026-11", "time_limit": 600}, headers=auth
     ).json()
-    deadline = time.monotonic() + 60
-    while True:
-        current = client.get(f"/jobs/{job['id']}", headers=auth).json()
-        if current["state"] == "running" and current["progress"]:
-            return current
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
+    return wait_until(client, auth, job["id"], lambda j: j["state"] == "running" and j["progress"])
 
 
 def finished_state(client: httpx.Client, auth: dict, job_id: int) -> str:
     return finished_job(client, auth, job_id)["state"]
-
-
-def wait_until(client, auth, job_id: int, done, seconds: float = 120) -> dict:
-    deadline = time.monotonic() + seconds  # a guard against hanging, not a speed limit
-    while True:
-        job = client.get(f"/jobs/{job_id}", headers=auth).json()
-        if done(job):
-            return job
-        assert time.monotonic() < deadline, job
-        time.sleep(0.3)
 
 
 def stop(proc: subprocess.Popen) -> None:

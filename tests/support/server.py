@@ -61,14 +61,16 @@ def running_server(env: dict) -> Iterator[str]:
 HANG_GUARD_S = 900
 
 
-def finished_job(client, auth: dict, job_id: int) -> dict:
-    """Poll a job until it has ended; the job as it ended."""
+def wait_until(client, auth: dict, job_id: int, done) -> dict:
+    """Poll a job until ``done(job)``; the job then. Fails only after HANG_GUARD_S."""
     guard = time.monotonic() + HANG_GUARD_S
-    while (job := client.get(f"/jobs/{job_id}", headers=auth).json())["state"] in (
-        "queued",
-        "running",
-    ):
+    while not done(job := client.get(f"/jobs/{job_id}", headers=auth).json()):
         if time.monotonic() > guard:
-            raise RuntimeError(f"job {job_id} never ended: {job}")
+            raise RuntimeError(f"job {job_id} never got there: {job}")
         time.sleep(0.3)
     return job
+
+
+def finished_job(client, auth: dict, job_id: int) -> dict:
+    """Poll a job until it has ended; the job as it ended."""
+    return wait_until(client, auth, job_id, lambda job: job["state"] not in ("queued", "running"))

@@ -15,6 +15,7 @@ from amhp.service.file import parse_service
 from amhp.store.db import transaction
 from amhp.store.tables import Job, utcnow
 from tests.support.samples import MINIMAL_SERVICE
+from tests.support.server import HANG_GUARD_S
 
 
 def _running_job(beat_seconds_ago: float, attempts: int = 1, **extra) -> int:
@@ -66,35 +67,44 @@ def test_a_lost_run_being_cancelled_ends_cancelled(db_url):
     assert _job(job_id).state == RunState.CANCELLED
 
 
-def test_a_cancel_written_by_another_process_stops_the_run_within_a_beat(db_url, monkeypatch):
+def _claimed_here(monkeypatch) -> int:
+    """A job claimed by this process, its heartbeat quick."""
     monkeypatch.setattr(liveness, "HEARTBEAT_SECONDS", 0.05)
     operations.import_service(parse_service(MINIMAL_SERVICE))
     with transaction() as session:
         job = Job(service_id="mini", month="2026-11")
         session.add(job)
-    claimed = claim(Job, job.id)
+    return claim(Job, job.id).id
+
+
+def test_a_cancel_written_by_another_process_stops_the_run_within_a_beat(db_url, monkeypatch):
+    job_id = _claimed_here(monkeypatch)
     stop = threading.Event()
-    with liveness.Heartbeat(Job, claimed.id, stop) as beat:
-        assert cancel_row(Job, claimed.id)  # as another web process would
-        assert stop.wait(30)  # a guard against hanging, not a speed limit
+    with liveness.Heartbeat(Job, job_id, stop) as beat:
+        assert cancel_row(Job, job_id)  # as another web process would
+        assert stop.wait(HANG_GUARD_S)  # a guard against hanging, not a speed limit
     assert beat.cancelled and not beat.lost
 
 
 def test_a_run_given_to_another_worker_stops_here(db_url, monkeypatch):
-    monkeypatch.setattr(liveness, "HEARTBEAT_SECONDS", 0.05)
-    operations.import_service(parse_service(MINIMAL_SERVICE))
-    with transaction() as session:
-        job = Job(service_id="mini", month="2026-11")
-        session.add(job)
-    claim(Job, job.id)
+    job_id = _claimed_here(monkeypatch)
     stop = threading.Event()
-    with liveness.Heartbeat(Job, job.id, stop) as beat:
+    with liveness.Heartbeat(Job, job_id, stop) as beat:
         with transaction() as session:
-            row = session.get(Job, job.id)
+            row = session.get(Job, job_id)
             row.worker = "another:1"
             session.add(row)
-        assert stop.wait(30)
+        assert stop.wait(HANG_GUARD_S)
     assert beat.lost
+
+
+def _wait_while(job_id: int, state: RunState) -> Job:
+    """The job once it has left ``state``; fails only after the hang guard."""
+    guard = time.monotonic() + HANG_GUARD_S
+    while (job := _job(job_id)).state == state:
+        assert time.monotonic() < guard, job
+        time.sleep(0.05)
+    return job
 
 
 def test_a_run_stopped_by_its_process_shutting_down_goes_back_in_the_queue(db_url):
@@ -104,27 +114,18 @@ def test_a_run_stopped_by_its_process_shutting_down_goes_back_in_the_queue(db_ur
     operations.import_file(ROOT / "fixtures" / "warwickshire.yaml")
     runner = JobRunner(workers=1)
     job_id = runner.submit("warwickshire", "2026-11", 300).id
-    guard = utcnow() + timedelta(seconds=120)  # a guard against hanging, not a speed limit
-    while _job(job_id).state != RunState.RUNNING:
-        assert utcnow() < guard
-        time.sleep(0.05)
+    assert _wait_while(job_id, RunState.QUEUED).state == RunState.RUNNING
     runner.shutdown()  # as a server stopping with SIGTERM does
-    while (job := _job(job_id)).state == RunState.RUNNING:
-        assert utcnow() < guard
-        time.sleep(0.05)
+    job = _wait_while(job_id, RunState.RUNNING)
     assert job.state == RunState.QUEUED and job.worker is None, job
     assert "was stopped; queued again" in job.error
     again = JobRunner(workers=1)
     try:
         again.recover()  # the next server to start runs it
-        while _job(job_id).state == RunState.QUEUED:
-            assert utcnow() < guard
-        time.sleep(0.05)
+        _wait_while(job_id, RunState.QUEUED)
         assert _job(job_id).attempts == 2
         assert again.cancel(job_id)
-        while (job := _job(job_id)).state == RunState.RUNNING:
-            assert utcnow() < guard
-        time.sleep(0.05)
+        job = _wait_while(job_id, RunState.RUNNING)
         assert job.state == RunState.CANCELLED and job.rota_id is None
     finally:
         again.shutdown()
