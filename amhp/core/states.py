@@ -28,6 +28,11 @@ class RunState(StrEnum):
         return self in FINISHED
 
 
+class Stopped(Exception):
+    """A run was asked to stop (cancelled, its process shutting down, or its row
+    given to another worker): what it had done so far is not a result."""
+
+
 ACTIVE = (RunState.QUEUED, RunState.RUNNING)
 FINISHED = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
 

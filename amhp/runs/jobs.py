@@ -15,11 +15,11 @@ from sqlmodel import col, func, select
 
 import solver
 from amhp.core.settings import settings
-from amhp.core.states import ACTIVE, RunState
+from amhp.core.states import ACTIVE, RunState, Stopped
 from amhp.rota.month import no_rota_reason
 from amhp.rota.search import search_params
 from amhp.runs import operations
-from amhp.runs.state import BackgroundRunner, Stopped
+from amhp.runs.state import BackgroundRunner
 from amhp.store.audit import SYSTEM, Actor, AuditAction, record
 from amhp.store.db import transaction
 from amhp.store.tables import Job, RepairRequest

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import update
 from sqlmodel import col, func, select
 
-from amhp.core.states import ACTIVE, FINISHED, RunState
+from amhp.core.states import ACTIVE, FINISHED, RunState, Stopped
 from amhp.runs.liveness import Heartbeat, rescue_lost, worker_id
 from amhp.store.db import transaction
 from amhp.store.tables import utcnow
@@ -157,10 +157,6 @@ class StoppablePool:
 
 
 TURN_TRIES = 20  # another worker may claim the chosen row first: choose again
-
-
-class Stopped(Exception):
-    """The run was asked to stop (cancelled, or its row given to another worker)."""
 
 
 class BackgroundRunner:

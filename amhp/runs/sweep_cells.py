@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from amhp.core.states import FINISHED, RunState
 from amhp.rota.search import search_params
-from amhp.runs.state import BackgroundRunner, Stopped, cancel_row
+from amhp.runs.state import BackgroundRunner, cancel_row
 from amhp.service.model import ServiceDefinition
 from amhp.store.db import transaction
 from amhp.store.tables import SweepCell
@@ -45,12 +45,9 @@ class SweepCellRunner(BackgroundRunner):
             done[0] += 1
             self._update(cell.id, progress={"done": done[0], "total": len(cell.months)})
 
-        try:
-            results = horizon.solve_horizon(
-                service, list(cell.months), params, cell.day_rate, month_done, stop
-            )
-        except horizon.Stopped:
-            raise Stopped from None
+        results = horizon.solve_horizon(
+            service, list(cell.months), params, cell.day_rate, month_done, stop
+        )
         self._update(cell.id, state=RunState.SUCCEEDED, result=[r.public() for r in results])
 
 

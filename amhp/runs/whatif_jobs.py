@@ -9,12 +9,11 @@ import threading
 
 from sqlmodel import Session
 
-from amhp.core.states import RunState
+from amhp.core.states import RunState, Stopped
 from amhp.runs import operations
 from amhp.runs.state import BackgroundRunner
-from amhp.runs.state import Stopped as RunStopped
 from amhp.store.tables import WhatIfRun
-from amhp.whatif.horizon import Stopped, run_whatif
+from amhp.whatif.horizon import run_whatif
 from amhp.whatif.scenarios import parse_scenarios
 
 
@@ -36,12 +35,6 @@ class WhatIfRunner(BackgroundRunner):
         super().__init__(1, queue)
 
     def _run(self, run: WhatIfRun, stop: threading.Event) -> None:
-        try:
-            self._execute(run, stop)
-        except Stopped:
-            raise RunStopped from None
-
-    def _execute(self, run: WhatIfRun, stop: threading.Event) -> None:
         run_id = run.id
         service_id, name, text = run.service_id, run.name, run.spec
         if stop.is_set():

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import solver
+from amhp.core.states import Stopped
 from amhp.rota.month import solve_month
 from amhp.rota.reader import read_export
 from amhp.rota.search import search_params
@@ -27,10 +28,6 @@ from amhp.whatif.locums import locum_figure
 from amhp.whatif.scenarios import ScenarioFile, apply_changes
 
 FORMAT = "amhp-whatif/1"
-
-
-class Stopped(Exception):
-    """The run was asked to stop (cancelled, or the server is shutting down)."""
 
 
 @dataclass(frozen=True)
