@@ -64,14 +64,18 @@ def run(service, month: str, search: Search, limit: float, seed: int) -> dict:
         "missing": sum(g.missing for g in sol.gaps),
         "proven": sol.gaps_proven,
         "wall": time.monotonic() - started,
+        "work": sol.stats.get("work", 0.0),
         # Everything but the wall time, which is the one field load must change.
         "export": json.dumps({**solved.export, "wall_time_s": None}, sort_keys=True),
     }
 
 
 def quality(cases, limits, seeds, searches=(Search.PORTFOLIO, Search.REPEATABLE)) -> None:
-    print("| case | search | limit | cost per seed | mean cost | missing | gaps proven | wall s |")
-    print("|---|---|---:|---|---:|---|---|---:|")
+    print(
+        "| case | search | limit | cost per seed | mean cost | bound | missing "
+        "| gaps proven | work | wall s |"
+    )
+    print("|---|---|---:|---|---:|---:|---|---|---:|---:|")
     for name, month in cases:
         service = load_service(FIXTURES / f"{name}.yaml")
         for limit in limits:
@@ -82,8 +86,10 @@ def quality(cases, limits, seeds, searches=(Search.PORTFOLIO, Search.REPEATABLE)
                     f"| {name} {month} | {search} | {limit:g} s "
                     f"| {' / '.join(f'{c:.0f}' for c in costs)} "
                     f"| {statistics.mean(costs):.0f} "
+                    f"| {max(r['bound'] for r in rows):.0f} "
                     f"| {' / '.join(str(r['missing']) for r in rows)} "
                     f"| {'all' if all(r['proven'] for r in rows) else 'not all'} "
+                    f"| {statistics.mean(r['work'] for r in rows):.1f} "
                     f"| {max(r['wall'] for r in rows):.1f} |",
                     flush=True,
                 )
@@ -118,7 +124,8 @@ def main() -> None:
     cases = [tuple(c.split(":")) for c in args.cases.split(",")]
     print(
         f"ortools {ortools.__version__}, {os.cpu_count()} cores, "
-        f"repeatable work per second {solver.repeatable(1).deterministic_time:g}\n"
+        f"repeatable work per second: {solver.work_per_second(1_000):.2f} at 1,000 variables, "
+        f"{solver.work_per_second(100_000):.2f} at 100,000\n"
     )
     searches = [Search(s) for s in args.searches.split(",")]
     if not args.skip_quality:

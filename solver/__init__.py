@@ -10,6 +10,7 @@ from solver.context import does_shift, exclusion_reason
 from solver.cover import Candidate, cover_candidates, evaluate
 from solver.exchange import Exchange, Move, Refusal, exchange
 from solver.explain import fixed_cell_conflicts
+from solver.params import SolveParams, repeatable
 from solver.problem import (
     Closure,
     Day,
@@ -30,10 +31,11 @@ from solver.problem import (
     WorkLimits,
 )
 from solver.recovery import recovery_periods, unplaced_documentation
+from solver.repeatable import work_per_second
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES
 from solver.solution import CompositionGap, Gap, Penalty, Progress, Recovery, Solution, SolveStatus
-from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, SolveParams, build_model, repeatable, solve
+from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, build_model, solve
 from solver.workload import full_time_days, total_load
 
 __all__ = [
@@ -84,4 +86,5 @@ __all__ = [
     "solve",
     "total_load",
     "unplaced_documentation",
+    "work_per_second",
 ]

@@ -6,24 +6,33 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from math import nan
+from dataclasses import replace
+from math import isnan, nan
 
 from ortools.sat.python import cp_model
 
+from solver.budget import Budget
 from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
 from solver.deadline import DeadlineModel, OutOfTime
 from solver.explain import composition_reasons, gap_reasons
+from solver.hints import duties as _duties
+from solver.hints import hint as _hint
+from solver.hints import settle as _settle
+from solver.params import SolveParams
 from solver.problem import Problem
+from solver.repeatable import (
+    MAIN_IMPROVE_SHARE,
+    MAIN_PROVERS,
+    PHASE_IMPROVE_SHARE,
+    PHASE_PROVERS,
+    improve_then_prove,
+    work_budget,
+)
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES, Composition, CoverMinimum, RotaChanges, SessionalLocum
 from solver.solution import CompositionGap, Gap, Penalty, Progress, Solution, SolveStatus
 
-# Seconds a final step that only reads a rota back (every duty held) may take past
-# the time limit: propagation, no search. What a solve takes past its limit is
-# measured in benchmarks/time_limits.py (figures in benchmarks/RESULTS.md).
-SETTLE_MARGIN = 2.0
 # Share of the time limit the cover-first phase may use (it usually proves its
 # optimum in a second or two and hands the rest on).
 COVER_FIRST_SHARE = 0.4
@@ -44,106 +53,6 @@ MAIN_PHASE = "all_rules"  # the full objective, after the LEXICOGRAPHIC phases
 CONSTRUCT_ABOVE = 30_000
 # Share of the time limit the construction may use (it is usually far quicker).
 CONSTRUCT_SHARE = 0.3
-
-
-@dataclass(frozen=True)
-class SolveParams:
-    time_limit: float = 60.0
-    # Eight portfolio workers prove optimality far sooner than two, even on two
-    # cores: the extra subsolvers (core, max_lp, probing) are what raise the bound.
-    workers: int = 8
-    seed: int = 0
-    log: bool = False
-    # Minimise the gaps first, then everything else with the gaps held at that
-    # level: the number of gaps is then proven, not a by-product of a time limit.
-    cover_first: bool = True
-    # Further CP-SAT parameters by name (e.g. ("linearization_level", 2)), for
-    # benchmarks that measure them; a name CP-SAT does not know is an error.
-    cp_sat: tuple[tuple[str, object], ...] = ()
-    # Build a first rota a few people at a time and hint it (solver.construct):
-    # None decides by model size (CONSTRUCT_ABOVE assignment variables).
-    construct: bool | None = None
-    # A limit on CP-SAT's deterministic time (its measure of work done, the same on
-    # a busy machine as on an idle one) for the model's search, shared between the
-    # phases as the time limit is. The time limit still holds as well. Tests use it
-    # so that a saturated machine searches exactly as far as an idle one.
-    deterministic_time: float | None = None
-    # Repeatable search: CP-SAT's interleaved workers (deterministic whatever the
-    # machine's load), so the same problem under the same deterministic_time and
-    # workers gives the same rota. Off: the free-running portfolio.
-    repeatable: bool = False
-
-
-# Deterministic time (CP-SAT's work units) a second of repeatable search does on an
-# idle 2-core machine (benchmarks/determinism.py measures it: RESULTS.md).
-WORK_PER_SECOND = 0.75
-# The wall-clock safety cap of a repeatable solve, as a multiple of the seconds
-# asked for: a loaded machine takes longer for the same work; past the cap the
-# search stops anyway (and is then no longer repeatable: Solution.stats says so).
-WALL_CAP = 4.0
-# Share of the work left for a repeatable main phase spent proving (every kind of
-# interleaved worker: the bound, and optimality when it comes); the rest improves
-# the rota by LNS only, from the best found (measured: benchmarks/determinism.py).
-PROVE_SHARE = 0.3
-
-
-# Interleaved workers of a repeatable solve. The rota depends on their number, so
-# it is fixed rather than the machine's; measured on Warwickshire 2026-11 at a
-# 30 s budget (before the phases shared these workers), 2 reached cost 1950 and 8
-# reached 6040 (benchmarks/RESULTS.md).
-REPEATABLE_WORKERS = 2
-
-
-def repeatable(seconds: float, seed: int = 0, **more) -> SolveParams:
-    """Parameters for a repeatable solve that takes about ``seconds`` on an idle
-    2-core machine: a work budget rather than a clock, and a generous wall cap."""
-    return SolveParams(
-        time_limit=seconds * WALL_CAP,
-        workers=REPEATABLE_WORKERS,
-        seed=seed,
-        deterministic_time=seconds * WORK_PER_SECOND,
-        repeatable=True,
-        **more,
-    )
-
-
-class _Budget:
-    """The time limit as a deadline for everything (model building included), and
-    the deterministic limit as work left to share between the phases."""
-
-    def __init__(self, params: SolveParams, started: float) -> None:
-        self.params = params
-        self.deadline = started + params.time_limit
-        self.work_left = params.deterministic_time
-        self.work_spent = 0.0  # CP-SAT's deterministic time, over every phase
-
-    def left(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-    def limit(self, solver: cp_model.CpSolver, share: float = 1.0) -> bool:
-        """Give ``solver`` ``share`` of the time limit (at most what is left); False
-        when nothing is left to give."""
-        seconds = min(self.params.time_limit * share, self.left())
-        solver.parameters.max_time_in_seconds = seconds
-        if self.work_left is not None:
-            total = self.params.deterministic_time
-            solver.parameters.max_deterministic_time = min(total * share, self.work_left)
-        return seconds > 0 and (self.work_left is None or self.work_left > 0)
-
-    def limit_of_left(self, solver: cp_model.CpSolver, fraction: float) -> bool:
-        """As :meth:`limit`, giving ``fraction`` of the work (and time) left."""
-        if self.work_left is None:
-            return self.limit(solver, fraction * self.left() / self.params.time_limit)
-        if not self.limit(solver):
-            return False
-        solver.parameters.max_deterministic_time = self.work_left * fraction
-        return True
-
-    def spent(self, solver: cp_model.CpSolver) -> None:
-        work = solver.response_proto.deterministic_time
-        self.work_spent += work
-        if self.work_left is not None:
-            self.work_left = max(0.0, self.work_left - work)
 
 
 def build_model(
@@ -197,20 +106,30 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._started = started
         self._count = 0
         self._shortfalls = [t.expr for t in ctx.terms if t.rule == CoverMinimum.name]
-        # A bound an earlier search proved: an LNS-only search reports none of its own.
+        # The best bound heard so far: a later search (LNS alone) may report a
+        # weaker one of its own, and the bound shown never falls.
         self.known_bound = float("-inf")
+        self._last: Progress | None = None
 
     def on_solution_callback(self) -> None:
         self._count += 1
-        self._on_progress(
-            Progress(
-                elapsed=time.monotonic() - self._started,
-                objective=self.objective_value,
-                bound=max(self.best_objective_bound, self.known_bound),
-                solutions=self._count,
-                missing=sum(int(self.value(e)) for e in self._shortfalls),
-            )
+        self.known_bound = max(self.best_objective_bound, self.known_bound)
+        self._last = Progress(
+            elapsed=time.monotonic() - self._started,
+            objective=self.objective_value,
+            bound=self.known_bound,
+            solutions=self._count,
+            missing=sum(int(self.value(e)) for e in self._shortfalls),
         )
+        self._on_progress(self._last)
+
+    def conclude(self, bound: float) -> None:
+        """The search proved ``bound`` after its last rota (the proving part comes
+        after LNS): say so, so the last progress heard has the final bound."""
+        if self._last is not None and bound > self.known_bound:
+            self.known_bound = min(bound, self._last.objective)
+            elapsed = time.monotonic() - self._started
+            self._on_progress(replace(self._last, elapsed=elapsed, bound=self.known_bound))
 
 
 def solve(
@@ -233,7 +152,7 @@ def solve(
         return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats={"model_built": False})
     solver = _new_solver(params)
     reporter = _Reporter(on_progress, started, ctx) if on_progress else None
-    budget = _Budget(params, started)
+    budget = Budget(params, started, work_budget(params, ctx))
     finished = threading.Event()
     if stop is not None:
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
@@ -256,7 +175,12 @@ def solve(
         code, bound = cp_model.UNKNOWN, float("nan")
         announce(MAIN_PHASE)
         if params.repeatable:
-            code, bound = _main_repeatable(ctx, solver, budget, stopped, reporter)
+            work = budget.work_left
+            code, bound = improve_then_prove(
+                ctx, solver, budget, work, MAIN_IMPROVE_SHARE, stopped, MAIN_PROVERS, reporter
+            )
+            if reporter is not None and not isnan(bound):
+                reporter.conclude(bound)
         elif not stopped() and budget.limit(solver):
             code = solver.solve(ctx.model, reporter)
             bound = solver.best_objective_bound
@@ -297,41 +221,6 @@ def solve(
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, proven, bound)
 
 
-def _main_repeatable(
-    ctx: ModelContext,
-    solver: cp_model.CpSolver,
-    budget: _Budget,
-    stopped: Callable[[], bool],
-    reporter: _Reporter | None,
-) -> tuple[int, float]:
-    """The full objective, repeatably: PROVE_SHARE of the work with every
-    interleaved worker (the bound; optimal if it can), then the rest by LNS alone
-    from the best rota so far, which improves it far more per unit of work but
-    proves nothing. Returns the status and the bound (the first part's)."""
-    if stopped() or not budget.limit_of_left(solver, PROVE_SHARE):
-        return cp_model.UNKNOWN, float("nan")
-    code = solver.solve(ctx.model, reporter)
-    bound = solver.best_objective_bound
-    budget.spent(solver)
-    if code != cp_model.FEASIBLE or stopped() or not budget.limit(solver):
-        return code, bound
-    first, cost = _duties(ctx, solver), solver.objective_value
-    _hint(ctx, first)
-    if reporter is not None:
-        reporter.known_bound = bound
-    solver.parameters.use_lns_only = True
-    try:
-        improved = solver.solve(ctx.model, reporter)
-        budget.spent(solver)
-    finally:
-        solver.parameters.use_lns_only = False
-    if improved in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= cost:
-        reached = solver.objective_value <= bound
-        return (cp_model.OPTIMAL if reached else cp_model.FEASIBLE), bound
-    _settle(ctx, solver, first)  # no better rota: the first part's, read back
-    return cp_model.FEASIBLE, bound
-
-
 def _new_solver(params: SolveParams) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
@@ -353,33 +242,10 @@ def _reference_duties(ctx: ModelContext) -> dict[int, int]:
     }
 
 
-def _duties(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[int, int]:
-    """The rota in ``solver`` as a value per presence variable (proto index)."""
-    return {var.index: solver.value(var) for var in ctx.present.values()}
-
-
 def _found(code: int) -> int:
     """A solve with every duty held proves nothing about other rotas; and should
     the held rota be refused, the whole model's own search must still find one."""
     return cp_model.FEASIBLE if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else cp_model.UNKNOWN
-
-
-def _settle(ctx: ModelContext, solver: cp_model.CpSolver, duties: dict[int, int]) -> int:
-    """Solve once with every duty held as in ``duties``, so that ``solver`` holds
-    this rota with each penalty at its least for those duties. Why: a rota
-    reached from a hint may carry slack in a penalty variable (an under-cover count
-    above the real shortfall), and the reported objective would then disagree with
-    the rota; measured on Curtois instance 20, where the scorer found 36 379
-    against the 38 201 reported."""
-    _hint(ctx, duties)
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.max_time_in_seconds = SETTLE_MARGIN
-    solver.parameters.max_deterministic_time = float("inf")
-    try:
-        return solver.solve(ctx.model)
-    finally:
-        solver.parameters.fix_variables_to_their_hinted_value = False
-        ctx.model.clear_hints()
 
 
 def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
@@ -389,7 +255,7 @@ def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
 
 
 def _hint_constructed(
-    ctx: ModelContext, params: SolveParams, budget: _Budget
+    ctx: ModelContext, params: SolveParams, budget: Budget
 ) -> dict[int, int] | None:
     """Hint the constructed rota; returns it per assignment variable (proto
     index), or ``None`` when there is none and the whole model must find one."""
@@ -403,15 +269,6 @@ def _hint_constructed(
     duties = {var.index: rota.get(key, 0) for key, var in ctx.x.items()}
     _hint(ctx, duties)
     return duties
-
-
-def _hint(ctx: ModelContext, values: dict[int, int]) -> None:
-    """Replace the model's hint (written straight into the proto: a year of a
-    large service has a million assignment variables)."""
-    ctx.model.clear_hints()
-    hint = ctx.model.proto.solution_hint
-    hint.vars.extend(list(values))
-    hint.values.extend(list(values.values()))
 
 
 def _solve_group(
@@ -445,7 +302,7 @@ def _lexicographic(
     ctx: ModelContext,
     solver: cp_model.CpSolver,
     params: SolveParams,
-    budget: _Budget,
+    budget: Budget,
     stopped: Callable[[], bool],
     announce: Callable[[str], None],
 ) -> tuple[list[int], dict[int, int] | None]:
@@ -473,14 +330,20 @@ def _lexicographic(
         level = sum(t.weight * t.expr for t in terms)
         ctx.model.minimize(level)
         changed = True
-        # The proof needs the full portfolio (core and LP workers): with 2 workers the
-        # bound of an understaffed month may not move for seconds; with 8 it is proven
-        # in well under a second. The phase is short, so the extra threads cost little.
-        if not params.repeatable:  # interleaved workers take turns: more only wait
+        if params.repeatable:
+            work = budget.share(share)
+            code, _bound = improve_then_prove(
+                ctx, solver, budget, work, PHASE_IMPROVE_SHARE, stopped, PHASE_PROVERS
+            )
+        else:
+            # The proof needs the full portfolio (core and LP workers): with 2 workers
+            # the bound of an understaffed month may not move for seconds; with 8 it is
+            # proven in well under a second. The phase is short, so the extra threads
+            # cost little.
             solver.parameters.num_workers = max(params.workers, COVER_FIRST_WORKERS)
-        code = solver.solve(ctx.model)
-        budget.spent(solver)
-        solver.parameters.num_workers = params.workers
+            code = solver.solve(ctx.model)
+            budget.spent(solver)
+            solver.parameters.num_workers = params.workers
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             ctx.model.add(level <= round(solver.objective_value))
             rota = _duties(ctx, solver)

@@ -1,0 +1,119 @@
+"""The repeatable search: CP-SAT's interleaved workers on a budget of work, so the
+same problem gives the same rota on an idle machine or a busy one.
+
+Each search (a lexicographic phase, then the whole objective) first *improves*:
+large-neighbourhood search alone from the best rota so far, which is what moves
+a rota quickly; then it *proves*: the LP-based subsolvers alone, hinted with the
+best rota, which raise the bound and prove optimality where they can. Measured
+(benchmarks/RESULTS.md): the default interleaved mix spent whole budgets on
+subsolvers that neither improved nor proved (100 people: the lead-in-the-hub
+phase unproven after 4.7 units, where LNS reached its optimum in 0.3), and its
+full-problem chunks overran their budget threefold.
+
+The budget is CP-SAT's deterministic time, sized from the seconds asked for and
+the model (``work_per_second``): a large model does less work per second, so a
+fixed rate overran (150 people x 3 months: 104.5 s for 60 s asked).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from solver.budget import Budget
+from solver.context import ModelContext
+from solver.hints import duties, hint, hinted, settle
+from solver.params import SolveParams
+
+# The subsolvers of the proving part, LP-based full searches measured one by one
+# and in pairs (benchmarks/RESULTS.md). A lexicographic phase's level: max_lp and
+# core (an understaffed Coventry December's gaps proven in 0.11 units of work,
+# against 1.32 for the whole default mix and 0.30 for default_lp with max_lp).
+PHASE_PROVERS = ("max_lp", "core")
+# The whole objective's bound: default_lp and max_lp (the only pair with a bound
+# on both 100 people, where max_lp alone and core had none after 2.5 units, and
+# Warwickshire, where default_lp alone reached 460 against 900).
+MAIN_PROVERS = ("default_lp", "max_lp")
+# Share of a lexicographic phase's work spent improving its rota by LNS before
+# proving its level (its rota usually reaches the level's trivial bound, zero
+# missing, and that ends the phase at once).
+PHASE_IMPROVE_SHARE = 0.25
+# Share of the whole objective's work spent improving by LNS; the rest proves.
+MAIN_IMPROVE_SHARE = 0.85
+
+# Work per second of an idle 2-core machine, by model size: the deterministic
+# time a repeatable solve does per second falls as the model grows (more of the
+# wall time goes on copying and presolving neighbourhoods, which CP-SAT does not
+# count as work). A straight line in the logarithm of the number of variables,
+# fitted to benchmarks/determinism.py's calibration (RESULTS.md), and bounded.
+RATE_AT_1000 = 0.9
+RATE_PER_DECADE = 0.28
+RATE_BOUNDS = (0.12, 0.9)
+
+
+def work_per_second(variables: int) -> float:
+    """CP-SAT work a second of repeatable search does on a model of this size."""
+    rate = RATE_AT_1000 - RATE_PER_DECADE * math.log10(max(variables, 1) / 1000)
+    return min(max(rate, RATE_BOUNDS[0]), RATE_BOUNDS[1])
+
+
+def work_budget(params: SolveParams, ctx: ModelContext) -> float | None:
+    """The solve's budget of work: given outright, else the seconds asked for at
+    this model's rate (None: no budget, the clock alone)."""
+    if params.deterministic_time is not None:
+        return params.deterministic_time
+    if params.seconds_of_work is not None:
+        return params.seconds_of_work * work_per_second(len(ctx.model.proto.variables))
+    return None
+
+
+def improve_then_prove(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    budget: Budget,
+    work: float,
+    improve_share: float,
+    stopped: Callable[[], bool],
+    provers: tuple[str, ...],
+    reporter: cp_model.CpSolverSolutionCallback | None = None,
+) -> tuple[int, float]:
+    """Minimise the model's objective repeatably with ``work``: ``improve_share`` of
+    it improving by LNS from the hinted rota (none without a hint: the proving
+    subsolvers find a first rota far sooner than the whole mix, measured on 100
+    people: 0.5 units against 2.5), the rest proving with the subsolvers
+    ``provers`` from the best rota. Leaves that rota in ``solver``; returns the
+    status (OPTIMAL once the best rota meets the proven bound) and the bound."""
+    base = cp_model.SatParameters()
+    base.copy_from(solver.parameters)
+    best, cost = None, math.inf
+    try:
+        start = budget.work_spent
+        if hinted(ctx) and not stopped() and budget.give(solver, work * improve_share):
+            solver.parameters.use_lns_only = True
+            code = solver.solve(ctx.model, reporter)
+            budget.spent(solver)
+            if code == cp_model.OPTIMAL:
+                return code, solver.best_objective_bound
+            if code == cp_model.FEASIBLE:
+                best, cost = duties(ctx, solver), solver.objective_value
+                hint(ctx, best)
+        solver.parameters.copy_from(base)
+        proving = work - (budget.work_spent - start)
+        if stopped() or not budget.give(solver, proving):
+            return (cp_model.FEASIBLE if best else cp_model.UNKNOWN), math.nan
+        solver.parameters.subsolvers.extend(provers)
+        code = solver.solve(ctx.model, reporter)
+        budget.spent(solver)
+        bound = solver.best_objective_bound
+        solver.parameters.copy_from(base)
+        found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if found and solver.objective_value <= cost:
+            return code, bound
+        if best is None:
+            return code, bound
+        settle(ctx, solver, best)  # the proving part found nothing better: read it back
+        return (cp_model.OPTIMAL if cost <= bound else cp_model.FEASIBLE), bound
+    finally:
+        solver.parameters.copy_from(base)
