@@ -48,7 +48,10 @@ class Budget:
 
     def spent(self, solver: cp_model.CpSolver) -> float:
         """Count the work of ``solver``'s last solve; returns it."""
-        work = solver.response_proto.deterministic_time
+        return self.count(solver.response_proto.deterministic_time)
+
+    def count(self, work: float) -> float:
+        """Count ``work`` done (by any solver of this solve); returns it."""
         self.work_spent += work
         if self.work_left is not None:
             self.work_left = max(0.0, self.work_left - work)

@@ -37,7 +37,8 @@ GROUP_PAIRS = 6_000
 # pattern rules (total minutes against run lengths); two find a rota in 0.1 s.
 GROUP_WORKERS = 2
 
-Solve = Callable[[Problem, float, int], dict[tuple[int, int], int] | None]
+# (group's problem, seconds, workers, work or None) -> its rota or None.
+Solve = Callable[[Problem, float, int, float | None], dict[tuple[int, int], int] | None]
 
 
 def residual_slots(problem: Problem, placed: Counter) -> tuple[Slot, ...]:
@@ -91,13 +92,21 @@ def group_size(problem: Problem) -> int:
 
 
 def construct(
-    problem: Problem, time_limit: float, solve_group: Solve, size: int | None = None
+    problem: Problem,
+    time_limit: float,
+    solve_group: Solve,
+    size: int | None = None,
+    work: float | None = None,
 ) -> dict[tuple[int, int], int] | None:
     """Assignment (person index, slot index) -> 0/1 for everyone, or ``None`` when a
     group has no rota within its share of the time (its hard rules contradict
     each other, e.g. fixed cells, or the limit is far too short).
 
-    ``solve_group(sub_problem, seconds, workers)`` returns the group's counted
+    ``work`` (CP-SAT's deterministic time, for a repeatable solve) is split evenly
+    between the groups, so what each group finds, and so the rota, does not depend
+    on the clock; the time limit then only stops a construction gone too long.
+
+    ``solve_group(sub_problem, seconds, workers, work)`` returns the group's counted
     assignments keyed by (index within the group, slot index), or ``None``;
     passing it in keeps this module free of the model builder, which calls here.
     Supernumerary shadowing is left out of the result: it is never needed for a
@@ -108,13 +117,15 @@ def construct(
     placed: Counter = Counter()
     rota: dict[tuple[int, int], int] = {}
     deadline = time.monotonic() + time_limit
+    group_work = work / len(groups) if work is not None and groups else None
     for g, group in enumerate(groups):
         left = deadline - time.monotonic()
         if left <= 0:
             return None  # out of time: no half-built rota
         share = max(left / (len(groups) - g), min(0.05, left))
         offset = g * size
-        found = solve_group(group_problem(problem, group, placed, offset), share, GROUP_WORKERS)
+        sub = group_problem(problem, group, placed, offset)
+        found = solve_group(sub, share, GROUP_WORKERS, group_work)
         if found is None:
             return None
         for (pi, si), value in found.items():

@@ -104,10 +104,13 @@ class ModelContext:
         self.by_slot: dict[int, list[int]] = defaultdict(list)
         self.shadows_by_slot: dict[int, list[int]] = defaultdict(list)
         problem = self.problem
+        by_shift: dict[str, list[int]] = defaultdict(list)  # does_shift, by shift type
+        for pi, person in enumerate(problem.people):
+            for shift in person.shift_types:
+                by_shift[shift].append(pi)
         for si, slot in enumerate(problem.slots):
-            for pi, person in enumerate(problem.people):
-                if not does_shift(person, slot):
-                    continue
+            for pi in by_shift.get(slot.shift, ()):
+                person = problem.people[pi]
                 if not exclusion_reason(problem, person, slot, self.excluders):
                     var = self.x[pi, si] = self.model.new_bool_var(f"x_{person.id}_{si}")
                     self.by_slot[si].append(pi)

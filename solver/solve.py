@@ -18,6 +18,7 @@ from solver.deadline import DeadlineModel, OutOfTime
 from solver.explain import composition_reasons, gap_reasons
 from solver.hints import duties as _duties
 from solver.hints import hint as _hint
+from solver.hints import hinted
 from solver.hints import settle as _settle
 from solver.params import SolveParams
 from solver.problem import Problem
@@ -48,6 +49,9 @@ LEXICOGRAPHIC = (
     (RotaChanges.name, 0.2),
 )
 MAIN_PHASE = "all_rules"  # the full objective, after the LEXICOGRAPHIC phases
+# The share of a repeatable solve's work the first phase may use when it has no
+# rota to start from (it ends as soon as its level is proven).
+FIRST_ROTA_SHARE = 0.7
 # Models with more assignment variables than this start from a constructed rota:
 # on Curtois instance 20 (35 000) the whole model found no rota in 120 s.
 CONSTRUCT_ABOVE = 30_000
@@ -262,8 +266,14 @@ def _hint_constructed(
     seconds = min(params.time_limit * CONSTRUCT_SHARE, budget.left())
     if seconds <= 0:
         return None
-    deadline = budget.deadline
-    rota = construct(ctx.problem, seconds, lambda p, t, w: _solve_group(p, t, w, deadline))
+    work = budget.share(CONSTRUCT_SHARE) if params.repeatable else None
+    if work is not None:
+        seconds = budget.left()  # the work limits it; the clock is the safety cap
+
+    def solve_group(sub: Problem, seconds: float, workers: int, work: float | None):
+        return _solve_group(sub, seconds, workers, work, budget.deadline, budget.count)
+
+    rota = construct(ctx.problem, seconds, solve_group, work=work)
     if rota is None:
         return None
     duties = {var.index: rota.get(key, 0) for key, var in ctx.x.items()}
@@ -272,20 +282,33 @@ def _hint_constructed(
 
 
 def _solve_group(
-    problem: Problem, seconds: float, workers: int, deadline: float | None = None
+    problem: Problem,
+    seconds: float,
+    workers: int,
+    work: float | None = None,
+    deadline: float | None = None,
+    count: Callable[[float], object] = lambda _work: None,
 ) -> dict | None:
-    """One group of the construction: its best rota within ``seconds``, or else
-    the first one found before ``deadline`` (the whole solve's)."""
+    """One group of the construction: its best rota within ``seconds`` (and
+    ``work``: then searched repeatably, interleaved), or else the first one found
+    before ``deadline`` (the whole solve's). ``count`` hears the work each search
+    did."""
     ctx = build_model(problem)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.max_time_in_seconds = seconds
+    if work is not None:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = work
     code = solver.solve(ctx.model)
+    count(solver.response_proto.deterministic_time)
     left = 0.0 if deadline is None else deadline - time.monotonic()
     if code == cp_model.UNKNOWN and left > 0:
         solver.parameters.max_time_in_seconds = left
+        solver.parameters.max_deterministic_time = float("inf")  # its default
         solver.parameters.stop_after_first_solution = True
         code = solver.solve(ctx.model)
+        count(solver.response_proto.deterministic_time)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {key: solver.value(var) for key, var in ctx.x.items()}
@@ -331,7 +354,11 @@ def _lexicographic(
         ctx.model.minimize(level)
         changed = True
         if params.repeatable:
-            work = budget.share(share)
+            # Without a rota to start from, the phase must find one first: on a
+            # large model that alone can take more than its share (150 people x 3
+            # months: 5.4 units for the gaps phase's first rota, which was also its
+            # optimum; with 0.4 of an 11-unit budget no rota was found at all).
+            work = budget.share(share if hinted(ctx) else FIRST_ROTA_SHARE)
             code, _bound = improve_then_prove(
                 ctx, solver, budget, work, PHASE_IMPROVE_SHARE, stopped, PHASE_PROVERS
             )

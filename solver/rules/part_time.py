@@ -19,7 +19,7 @@ import dataclasses
 import math
 from collections.abc import Iterable
 
-from solver.context import ModelContext, does_shift, static_unavailability
+from solver.context import ModelContext, static_unavailability
 from solver.problem import Problem
 from solver.rules.base import HardRule
 from solver.workload import balanced_weights, split_targets
@@ -34,13 +34,17 @@ def _limited(problem: Problem, pi: int) -> bool:
 
 def _candidates(problem: Problem) -> dict[int, list[int]]:
     """Per slot, the people who could count on it before any other duty is known."""
+    by_shift: dict[str, list[int]] = {}
+    for pi, person in enumerate(problem.people):
+        if _limited(problem, pi):
+            for shift in person.shift_types:
+                by_shift.setdefault(shift, []).append(pi)
+    people = problem.people
     return {
         si: [
             pi
-            for pi, p in enumerate(problem.people)
-            if _limited(problem, pi)
-            and does_shift(p, slot)
-            and static_unavailability(problem, p, slot) is None
+            for pi in by_shift.get(slot.shift, ())
+            if static_unavailability(problem, people[pi], slot) is None
         ]
         for si, slot in enumerate(problem.slots)
     }

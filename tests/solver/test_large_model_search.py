@@ -5,16 +5,20 @@ which recomputes every hard rule and the objective from the roster alone."""
 from __future__ import annotations
 
 import importlib
+import time
 from collections import Counter
 from dataclasses import replace
 
 import pytest
 
 import solver
+from amhp.rota.build import build_problem
 from amhp.runs import operations
+from amhp.service.calendar import Period
 from amhp.service.file import parse_service
 from benchmarks.curtois import DATA, parse, solve_instance, to_problem
 from benchmarks.curtois_scorer import score
+from benchmarks.determinism import cores_busy
 from solver.construct import construct, group_size, residual_slots
 from tests.support.paths import ROOT
 from tests.support.spec_checker import check_rota
@@ -118,3 +122,26 @@ def test_amhp_month_from_a_constructed_rota_passes_the_spec_checker(sqlite_db_ur
     doc = operations.generate_rota(service, "2026-12", params, store=False).export
     assert doc["status"] in ("optimal", "feasible")
     assert check_rota(doc) == []
+
+
+def test_a_repeatable_construction_is_the_same_idle_and_loaded():
+    """With a work budget each group searches interleaved on its share of the
+    work, so the constructed rota does not depend on the machine's load; and the
+    budget really cuts the groups' searches short (more work, another rota)."""
+    month = build_problem(
+        parse_service((ROOT / "fixtures" / "warwickshire.yaml").read_text()),
+        Period.month("2026-11"),
+    ).problem
+    deadline = time.monotonic() + 600
+
+    def built(work: float) -> dict | None:
+        def group(sub, seconds, workers, share):
+            return solve_module._solve_group(sub, seconds, workers, share, deadline)
+
+        return construct(month, 600, group, work=work)
+
+    idle = built(0.3)
+    with cores_busy():
+        loaded = built(0.3)
+    assert idle is not None and loaded == idle
+    assert built(3.0) != idle
