@@ -16,9 +16,10 @@ from solver.construct import construct
 from solver.context import ModelContext, PenaltyTerm
 from solver.deadline import DeadlineModel, OutOfTime
 from solver.explain import composition_reasons, gap_reasons
+from solver.greedy import greedy_rota
+from solver.greedy import suits as greedy_suits
 from solver.hints import duties as _duties
 from solver.hints import hint as _hint
-from solver.hints import hinted
 from solver.hints import settle as _settle
 from solver.params import SolveParams
 from solver.problem import Problem
@@ -49,9 +50,9 @@ LEXICOGRAPHIC = (
     (RotaChanges.name, 0.2),
 )
 MAIN_PHASE = "all_rules"  # the full objective, after the LEXICOGRAPHIC phases
-# The share of a repeatable solve's work the first phase may use when it has no
-# rota to start from (it ends as soon as its level is proven).
-FIRST_ROTA_SHARE = 0.7
+# The share of a repeatable solve's work the first phase may use (it ends as soon
+# as its level is proven, usually at once).
+FIRST_PHASE_SHARE = 0.7
 # Models with more assignment variables than this start from a constructed rota:
 # on Curtois instance 20 (35 000) the whole model found no rota in 120 s.
 CONSTRUCT_ABOVE = 30_000
@@ -162,7 +163,7 @@ def solve(
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
     announce = on_phase or (lambda _name: None)
-    constructed = _hint_constructed(ctx, params, budget) if _constructs(ctx, params) else None
+    constructed = _hint_start(ctx, params, budget)
     if problem.reference and constructed is None:
         _hint(ctx, _reference_duties(ctx))
     try:
@@ -258,6 +259,19 @@ def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
     return params.construct
 
 
+def _hint_start(ctx: ModelContext, params: SolveParams, budget: Budget) -> dict[int, int] | None:
+    """Hint the rota the search starts from, and return it per assignment variable
+    (proto index): for a service of many people the greedy one (solver.greedy),
+    for another large model the construction's; ``None``: the search starts from
+    nothing (or, in a repair, from the rota being repaired)."""
+    if params.construct is not False and greedy_suits(ctx.problem):
+        duties = {var.index: 0 for var in ctx.x.values()}
+        duties.update({ctx.x[key].index: 1 for key in greedy_rota(ctx)})
+        _hint(ctx, duties)
+        return duties
+    return _hint_constructed(ctx, params, budget) if _constructs(ctx, params) else None
+
+
 def _hint_constructed(
     ctx: ModelContext, params: SolveParams, budget: Budget
 ) -> dict[int, int] | None:
@@ -271,7 +285,7 @@ def _hint_constructed(
         seconds = budget.left()  # the work limits it; the clock is the safety cap
 
     def solve_group(sub: Problem, seconds: float, workers: int, work: float | None):
-        return _solve_group(sub, seconds, workers, work, budget.deadline, budget.count)
+        return _solve_group(sub, seconds, workers, work, budget)
 
     rota = construct(ctx.problem, seconds, solve_group, work=work)
     if rota is None:
@@ -286,13 +300,12 @@ def _solve_group(
     seconds: float,
     workers: int,
     work: float | None = None,
-    deadline: float | None = None,
-    count: Callable[[float], object] = lambda _work: None,
+    budget: Budget | None = None,
 ) -> dict | None:
     """One group of the construction: its best rota within ``seconds`` (and
     ``work``: then searched repeatably, interleaved), or else the first one found
-    before ``deadline`` (the whole solve's). ``count`` hears the work each search
-    did."""
+    within what is left of the whole solve's ``budget``, whose work it counts
+    (without one, a group that found nothing has none)."""
     ctx = build_model(problem)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
@@ -301,14 +314,23 @@ def _solve_group(
         solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = work
     code = solver.solve(ctx.model)
-    count(solver.response_proto.deterministic_time)
-    left = 0.0 if deadline is None else deadline - time.monotonic()
-    if code == cp_model.UNKNOWN and left > 0:
-        solver.parameters.max_time_in_seconds = left
-        solver.parameters.max_deterministic_time = float("inf")  # its default
+    if budget is None:
+        return _group_rota(ctx, solver, code)
+    budget.spent(solver)
+    if code == cp_model.UNKNOWN and budget.left() > 0:
+        # The first rota, within the time left and, searching repeatably, the work
+        # left (measured at 5,000 people: without that bound the groups' first
+        # rotas ran on to the wall-clock cap, 4 x the seconds asked).
+        solver.parameters.max_time_in_seconds = budget.left()
+        if work is not None:
+            solver.parameters.max_deterministic_time = budget.work_left or 0.0
         solver.parameters.stop_after_first_solution = True
         code = solver.solve(ctx.model)
-        count(solver.response_proto.deterministic_time)
+        budget.spent(solver)
+    return _group_rota(ctx, solver, code)
+
+
+def _group_rota(ctx: ModelContext, solver: cp_model.CpSolver, code: int) -> dict | None:
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {key: solver.value(var) for key, var in ctx.x.items()}
@@ -354,11 +376,13 @@ def _lexicographic(
         ctx.model.minimize(level)
         changed = True
         if params.repeatable:
-            # Without a rota to start from, the phase must find one first: on a
-            # large model that alone can take more than its share (150 people x 3
-            # months: 5.4 units for the gaps phase's first rota, which was also its
-            # optimum; with 0.4 of an 11-unit budget no rota was found at all).
-            work = budget.share(share if hinted(ctx) else FIRST_ROTA_SHARE)
+            # The first phase (the gaps) may use more than its share: it ends as
+            # soon as its level is proven, and on a large model finding a rota or
+            # proving the level alone can take more (150 people x 3 months: 5.4
+            # units for the gaps phase's first rota, which was also its optimum;
+            # with 0.4 of an 11-unit budget no rota was found at all, and from the
+            # greedy rota 300 people's gaps were not proven).
+            work = budget.share(share if rota is not None else FIRST_PHASE_SHARE)
             code, _bound = improve_then_prove(
                 ctx, solver, budget, work, PHASE_IMPROVE_SHARE, stopped, PHASE_PROVERS
             )

@@ -81,6 +81,15 @@ def test_every_import_points_down():
     assert problems == []
 
 
+def test_the_peer_model_shares_no_code_with_the_product():
+    """benchmarks/peer_model.py is the independent model the product is compared
+    with: it imports nothing of the project (it reads the instance as data)."""
+    path = ROOT / "benchmarks" / "peer_model.py"
+    project = {"solver", "amhp", "api", "benchmarks", "fixtures", "tests"}
+    found = [m for _line, m, _names in imports_of(path) if m.split(".")[0] in project]
+    assert found == []
+
+
 def test_amhp_has_only_rooms_at_the_top():
     top = {p.name for p in (ROOT / "amhp").iterdir() if p.suffix == ".py"}
     assert top <= {"__init__.py", "__main__.py"}

@@ -19,6 +19,7 @@ from amhp.service.file import parse_service
 from benchmarks.curtois import DATA, parse, solve_instance, to_problem
 from benchmarks.curtois_scorer import score
 from benchmarks.determinism import cores_busy
+from solver.budget import Budget
 from solver.construct import construct, group_size, residual_slots
 from tests.support.paths import ROOT
 from tests.support.spec_checker import check_rota
@@ -132,11 +133,14 @@ def test_a_repeatable_construction_is_the_same_idle_and_loaded():
         parse_service((ROOT / "fixtures" / "warwickshire.yaml").read_text()),
         Period.month("2026-11"),
     ).problem
-    deadline = time.monotonic() + 600
 
     def built(work: float) -> dict | None:
+        # The whole solve's budget: a group that found nothing in its share looks
+        # for a first rota within what is left of it.
+        budget = Budget(solver.SolveParams(time_limit=600), time.monotonic(), 100.0)
+
         def group(sub, seconds, workers, share):
-            return solve_module._solve_group(sub, seconds, workers, share, deadline)
+            return solve_module._solve_group(sub, seconds, workers, share, budget)
 
         return construct(month, 600, group, work=work)
 

@@ -1,0 +1,76 @@
+"""The greedy first rota for services of many people (solver.greedy): every hard
+rule kept, fixed cells first, no slot past its target, and the search that starts
+from it never ends with more people missing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import solver
+from amhp.rota.build import build_problem
+from amhp.service.calendar import Period
+from amhp.service.file import parse_service
+from amhp.service.generator import synthetic_service_yaml
+from solver.greedy import GREEDY_ABOVE_PEOPLE, greedy_rota, suits
+from tests.support.tiny import person, problem, slot
+
+
+@pytest.fixture(scope="module")
+def month() -> solver.Problem:
+    service = parse_service(synthetic_service_yaml(GREEDY_ABOVE_PEOPLE + 20, 3, 2))
+    return build_problem(service, Period.month("2026-11")).problem
+
+
+def duties(p: solver.Problem, rota) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((p.people[pi].id, si) for pi, si in rota))
+
+
+def test_the_greedy_rota_keeps_every_hard_rule(month):
+    ctx = solver.build_model(month)
+    rota = greedy_rota(ctx)
+    scored = solver.evaluate(month, duties(month, rota))
+    assert scored.status == solver.SolveStatus.FEASIBLE
+    on = {si: sum(1 for _, s in rota if s == si) for si in range(len(month.slots))}
+    assert all(on[si] <= s.target for si, s in enumerate(month.slots))
+    assert sum(on.values()) > len(month.slots)  # it really places people
+
+
+def test_fixed_cells_come_first(month):
+    taken = next(iter(greedy_rota(solver.build_model(month))))
+    pi, si = taken
+    other = next(
+        qi
+        for qi in range(len(month.people))
+        if (qi, si) in solver.build_model(month).x and qi != pi
+    )
+    s = month.slots[si]
+    fixed = (solver.FixedCell(month.people[other].id, s.day, s.shift),)
+    held = replace(month, fixed=fixed)
+    assert (other, si) in greedy_rota(solver.build_model(held))
+
+
+def test_the_search_from_it_never_ends_with_more_missing(month):
+    ctx = solver.build_model(month)
+    start = solver.evaluate(month, duties(month, greedy_rota(ctx)))
+    params = replace(solver.repeatable(1.0), deterministic_time=1.5, time_limit=600)
+    solved = solver.solve(month, params)
+    assert solved.status in (solver.SolveStatus.FEASIBLE, solver.SolveStatus.OPTIMAL)
+    assert sum(g.missing for g in solved.gaps) <= sum(g.missing for g in start.gaps)
+
+
+def test_only_many_people_without_patterns_and_not_repairs(month):
+    assert suits(month)
+    small = problem([slot(0)], [person("a")])
+    assert not suits(small)
+    patterned = replace(
+        month,
+        people=(
+            replace(month.people[0], limits=solver.WorkLimits(max_minutes=600)),
+            *month.people[1:],
+        ),
+    )
+    assert not suits(patterned)
+    pid = month.people[0].id
+    assert not suits(replace(month, reference=(solver.ReferenceDuty(pid, 0, "HUB"),)))
