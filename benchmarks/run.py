@@ -120,6 +120,8 @@ def amhp_case(
         "within_1pct_s": round(seen.get("within_1pct", float("nan")), 1),
         "status": sol.status,
         "optimal_s": round(sol.wall_time, 1) if sol.status == solver.SolveStatus.OPTIMAL else None,
+        "objective": sol.objective,
+        "bound": sol.bound,
         "gap_at_end": round(gap, 4),
         "gaps_proven": sol.gaps_proven,
         "seconds": round(sol.wall_time, 1),

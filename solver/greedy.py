@@ -15,6 +15,7 @@ such patterns (Curtois) keep the construction.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from solver.context import ModelContext
@@ -39,13 +40,6 @@ def suits(problem: Problem) -> bool:
         and not problem.rules.forbidden_successions
         and all(p.limits == WorkLimits() for p in problem.people)
     )
-
-
-def _slot_of(problem: Problem, day: int, shift: str) -> int | None:
-    for si, slot in enumerate(problem.slots):
-        if slot.day == day and slot.shift == shift:
-            return si
-    return None
 
 
 def fair_shares(ctx: ModelContext) -> dict[str, dict[int, float]]:
@@ -87,9 +81,11 @@ class _Rota:
         self.on[si].append(pi)
 
 
-def greedy_rota(ctx: ModelContext) -> dict[tuple[int, int], int]:
+def greedy_rota(ctx: ModelContext, deadline: float | None = None) -> dict[tuple[int, int], int]:
     """Assignment (person index, slot index) -> 1 for the duties placed: fixed
-    cells and a repair's frozen duties first, then each slot up to its target."""
+    cells and a repair's frozen duties first, then each slot up to its target.
+    Past ``deadline`` (monotonic) it stops placing: what it has is still a rota
+    that keeps every hard rule, with the later slots short."""
     problem = ctx.problem
     rota = _Rota(ctx)
     index = {p.id: pi for pi, p in enumerate(problem.people)}
@@ -99,7 +95,7 @@ def greedy_rota(ctx: ModelContext) -> dict[tuple[int, int], int]:
         if d.day < problem.freeze_before and not d.shadow
     ]
     for pid, day, shift in [(c.person, c.day, c.shift) for c in problem.fixed] + frozen:
-        si = _slot_of(problem, day, shift)
+        si = problem.slot_index(day, shift)
         if si is not None and (index[pid], si) in ctx.x:
             rota.place(index[pid], si)
     people = problem.people
@@ -120,6 +116,8 @@ def greedy_rota(ctx: ModelContext) -> dict[tuple[int, int], int]:
         return sum((done[k][pi] + 1) / max(shares[k].get(pi, 0.0), 0.1) for k in kinds)
 
     for si in sorted(range(len(problem.slots)), key=lambda s: problem.slots[s].start):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         slot = problem.slots[si]
         need = slot.target - len(rota.on[si])
         if need <= 0:

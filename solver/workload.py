@@ -73,9 +73,10 @@ def balanced_weights(
     ft_days = full_time_days(problem)
     weights = dict(flat)
     split = _Split(problem, candidates, people)
+    balanced_load = _BalancedLoad(problem, people, ft_days)
     for _ in range(ITERATIONS):
         shares = split.shares(weights)
-        loads = {pi: _balanced_load(problem, pi, shares[pi], ft_days) for pi in people}
+        loads = balanced_load(shares)
         busy = [pi for pi in people if shares[pi] > 0]
         if not busy:
             break
@@ -118,3 +119,22 @@ class _Split:
         part = self.amounts[self.pair_slot] * pair_w / total[self.pair_slot]
         share = np.bincount(self.pair_person, part, minlength=len(self.people))
         return dict(zip(self.people, share.tolist(), strict=True))
+
+
+class _BalancedLoad:
+    """``_balanced_load`` for everyone at once, as arrays (balancing's rounds)."""
+
+    def __init__(self, problem: Problem, people: Sequence[int], ft_days: int) -> None:
+        self.people = list(people)
+        persons = [problem.people[pi] for pi in self.people]
+        fte = np.array([p.fte for p in persons], dtype=float)
+        level = np.array([problem.rules.duty_level(p) for p in persons], dtype=float)
+        level = np.where(fte > 0, level / np.where(fte > 0, fte, 1.0), 1.0)
+        self.caseload = np.array([p.caseload_share for p in persons], dtype=float)
+        self.scale = 1.0 / (fte * np.where(level != 0, level, 1.0))
+        self.ft_days = ft_days
+
+    def __call__(self, shares: Mapping[int, float]) -> dict[int, float]:
+        share = np.array([shares[pi] for pi in self.people], dtype=float)
+        loads = (self.caseload + share / self.ft_days) * self.scale
+        return dict(zip(self.people, loads.tolist(), strict=True))

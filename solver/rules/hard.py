@@ -225,15 +225,16 @@ class _NeverOnly(HardRule):
             kind = [pi for pi in pis if self.among(ctx.problem, people[pi], slots[si])]
             if not kind:
                 continue
-            others = [ctx.x[pi, si] for pi in pis if pi not in kind]
+            alone = set(kind)
+            others = [ctx.x[pi, si] for pi in pis if pi not in alone]
             beside(ctx, [ctx.x[pi, si] for pi in kind], others, f"{self.name}_{si}")
 
     def blocks(self, problem, held, pi, si, occupants):
         slot = problem.slots[si]
         if not self.among(problem, problem.people[pi], slot):
             return None
-        by_id = {p.id: p for p in problem.people}
-        if all(self.among(problem, by_id[o], slot) for o in occupants):
+        people = problem.people
+        if all(self.among(problem, people[problem.person_index(o)], slot) for o in occupants):
             return self.alone
         return None
 

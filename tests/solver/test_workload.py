@@ -11,7 +11,14 @@ from amhp.service.calendar import Period
 from amhp.service.file import parse_service
 from amhp.service.generator import synthetic_service_yaml
 from solver.context import ModelContext
-from solver.workload import _Split, balanced_weights, split_targets
+from solver.workload import (
+    _balanced_load,
+    _BalancedLoad,
+    _Split,
+    balanced_weights,
+    full_time_days,
+    split_targets,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +46,13 @@ def test_balancing_moves_duty_off_heavy_caseloads(ctx):
     light = [pi for pi in pool if people[pi].caseload_share < 0.2 and people[pi].fte == 1]
     assert heavy and light
     assert max(weights[pi] for pi in heavy) < min(weights[pi] for pi in light)
+
+
+def test_array_loads_equal_the_plain_loads(ctx):
+    pool = sorted(ctx.by_person)
+    shares = {pi: 1.0 + (pi % 5) for pi in pool}
+    ft_days = full_time_days(ctx.problem)
+    arrays = _BalancedLoad(ctx.problem, pool, ft_days)(shares)
+    for pi in pool:
+        plain = _balanced_load(ctx.problem, pi, shares[pi], ft_days)
+        assert arrays[pi] == pytest.approx(plain, rel=1e-12)
