@@ -1,16 +1,18 @@
-"""A first rota in one pass, for services with many people (thousands): slot by
-slot in time order, each filled up to its target with the people who could take
-it, least loaded first (duty days over FTE), each checked against every hard rule
-on the duties already placed (the rules' own ``blocks``, as gap explanations use).
+"""A first rota in one pass, for services of many people: slot by slot in time
+order, each filled up to its target with the people who could take it (the
+required roles first, then whoever is least far through their fair shares,
+carrying a run on towards the preferred block), each placement checked against
+every hard rule on the duties already placed (the rules' own ``blocks``, as gap
+explanations use).
 
 Why: the construction (solver.construct) solves a model per group of eight, and
 at 5,000 people its 625 groups alone took longer than the time asked (measured:
 no rota within 60 s, benchmarks/RESULTS.md); one pass places each duty in a
 fraction of a millisecond. Its rota is only a start: the whole model's search
-improves it, and it is checked like any hint (solve.settle) before it could be
-the answer. Rules whose breach only shows once a run is complete (minimum run
-lengths, total minutes) are not checked here, which is why small services with
-such patterns (Curtois) keep the construction.
+improves it, and it is read back with every duty held (solve.settle) before it
+could be the answer. Rules whose breach only shows once a run is complete
+(minimum run lengths, total minutes) are not checked here, which is why services
+with such working patterns (Curtois) keep the construction.
 """
 
 from __future__ import annotations
@@ -61,24 +63,83 @@ def _kinds(problem: Problem, slot) -> tuple[bool, bool, bool]:
     return True, weekend, problem.shift_type(slot.shift).kind == "on_call"
 
 
-class _Rota:
+class _Greedy:
+    """The rota as it grows: who holds what, each person's count of each kind of
+    fair share, and the run each is on."""
+
     def __init__(self, ctx: ModelContext) -> None:
         self.ctx = ctx
         self.problem = ctx.problem
         self.rules = [r for r in HARD_RULES if r.applies(ctx.problem)]
+        self.shares = fair_shares(ctx)
         self.held: dict[int, set[int]] = defaultdict(set)
         self.on: dict[int, list[int]] = defaultdict(list)
+        self.done = {kind: defaultdict(int) for kind in self.shares}
+        self.run: dict[int, tuple[int, int]] = {}  # person -> (last duty day, run length)
 
     def fits(self, pi: int, si: int) -> bool:
-        if (pi, si) not in self.ctx.x:
+        if (pi, si) not in self.ctx.x or si in self.held[pi]:
             return False
         occupants = [self.problem.people[o].id for o in self.on[si]]
         held = self.held[pi]
         return not any(r.blocks(self.problem, held, pi, si, occupants) for r in self.rules)
 
     def place(self, pi: int, si: int) -> None:
+        slot = self.problem.slots[si]
         self.held[pi].add(si)
         self.on[si].append(pi)
+        last, length = self.run.get(pi, (-2, 0))
+        self.run[pi] = (slot.day, length + 1 if last == slot.day - 1 else 1)
+        for kind in self.kinds(si):
+            self.done[kind][pi] += 1
+
+    def kinds(self, si: int) -> list[str]:
+        slot = self.problem.slots[si]
+        return [k for k, on in zip(self.shares, _kinds(self.problem, slot), strict=True) if on]
+
+    def continues(self, pi: int, day: int) -> bool:
+        """Yesterday's duty began a run shorter than the preferred block, and the
+        person is still under their share: carrying on avoids a single day."""
+        last, length = self.run.get(pi, (-2, 0))
+        under = self.done["duty"][pi] < self.shares["duty"].get(pi, 0.0)
+        return last == day - 1 and length < self.problem.rules.preferred_block_days and under
+
+    def behind(self, pi: int, kinds: list[str]) -> float:
+        """How far the person would be through their shares of these kinds."""
+        return sum((self.done[k][pi] + 1) / max(self.shares[k].get(pi, 0.0), 0.1) for k in kinds)
+
+    def order(self, si: int) -> list[int]:
+        """Who to try on the slot, first to last: not sessional locums (they cost
+        by the day), then those carrying a run on, then the least far through
+        their shares."""
+        people, day, kinds = self.problem.people, self.problem.slots[si].day, self.kinds(si)
+        return sorted(
+            self.ctx.by_slot.get(si, ()),
+            key=lambda pi: (
+                people[pi].sessional,
+                not self.continues(pi, day),
+                self.behind(pi, kinds),
+                pi,
+            ),
+        )
+
+    def fill(self, si: int) -> None:
+        """The slot up to its target: the required roles first, then anyone."""
+        slot, people = self.problem.slots[si], self.problem.people
+        need = slot.target - len(self.on[si])
+        if need <= 0:
+            return
+        order = self.order(si)
+        wanted = [
+            ([pi for pi in order if people[pi].role in r.roles], r.min) for r in slot.requirements
+        ]
+        for candidates, places in [*wanted, (order, need)]:
+            for pi in candidates:
+                if places <= 0 or need <= 0:
+                    break
+                if self.fits(pi, si):
+                    self.place(pi, si)
+                    need, places = need - 1, places - 1
 
 
 def greedy_rota(ctx: ModelContext, deadline: float | None = None) -> dict[tuple[int, int], int]:
@@ -87,65 +148,19 @@ def greedy_rota(ctx: ModelContext, deadline: float | None = None) -> dict[tuple[
     Past ``deadline`` (monotonic) it stops placing: what it has is still a rota
     that keeps every hard rule, with the later slots short."""
     problem = ctx.problem
-    rota = _Rota(ctx)
-    index = {p.id: pi for pi, p in enumerate(problem.people)}
-    frozen = [
+    rota = _Greedy(ctx)
+    held = [(c.person, c.day, c.shift) for c in problem.fixed] + [
         (d.person, d.day, d.shift)
         for d in problem.reference
         if d.day < problem.freeze_before and not d.shadow
     ]
-    for pid, day, shift in [(c.person, c.day, c.shift) for c in problem.fixed] + frozen:
+    for pid, day, shift in held:
         si = problem.slot_index(day, shift)
-        if si is not None and (index[pid], si) in ctx.x:
-            rota.place(index[pid], si)
-    people = problem.people
-    shares = fair_shares(ctx)
-    share = shares["duty"]
-    done = {kind: defaultdict(int) for kind in shares}
-    run: dict[int, tuple[int, int]] = {}  # person -> (last duty day, run length)
-    block = problem.rules.preferred_block_days
-
-    def continues(pi: int, day: int) -> bool:
-        """Yesterday's duty began a run shorter than the preferred block, and the
-        person is still under their share: carrying on avoids a single day."""
-        last, length = run.get(pi, (-2, 0))
-        return last == day - 1 and length < block and done["duty"][pi] < share.get(pi, 0.0)
-
-    def behind(pi: int, kinds: list[str]) -> float:
-        """How far the person is through their shares of the slot's kinds, taking it."""
-        return sum((done[k][pi] + 1) / max(shares[k].get(pi, 0.0), 0.1) for k in kinds)
-
+        pi = problem.person_index(pid)
+        if si is not None and (pi, si) in ctx.x and si not in rota.held[pi]:
+            rota.place(pi, si)
     for si in sorted(range(len(problem.slots)), key=lambda s: problem.slots[s].start):
         if deadline is not None and time.monotonic() > deadline:
             break
-        slot = problem.slots[si]
-        need = slot.target - len(rota.on[si])
-        if need <= 0:
-            continue
-        kinds = [k for k, on in zip(shares, _kinds(problem, slot), strict=True) if on]
-        order = sorted(
-            ctx.by_slot.get(si, ()),
-            key=lambda pi: (
-                people[pi].sessional,
-                not continues(pi, slot.day),
-                behind(pi, kinds),
-                pi,
-            ),
-        )
-        # The required roles first (a lead in the hub), then anyone, in that order.
-        wanted = [
-            ([pi for pi in order if people[pi].role in req.roles], req.min)
-            for req in slot.requirements
-        ]
-        for candidates, places in [*wanted, (order, need)]:
-            for pi in candidates:
-                if places <= 0 or need <= 0:
-                    break
-                if si not in rota.held[pi] and rota.fits(pi, si):
-                    rota.place(pi, si)
-                    last, length = run.get(pi, (-2, 0))
-                    run[pi] = (slot.day, length + 1 if last == slot.day - 1 else 1)
-                    for k in kinds:
-                        done[k][pi] += 1
-                    need, places = need - 1, places - 1
+        rota.fill(si)
     return {(pi, si): 1 for si, pis in rota.on.items() for pi in pis}
