@@ -47,7 +47,8 @@ MAIN_IMPROVE_SHARE = 0.85
 # time a repeatable solve does per second falls as the model grows (more of the
 # wall time goes on copying and presolving neighbourhoods, which CP-SAT does not
 # count as work). A straight line in the logarithm of the number of variables,
-# fitted to benchmarks/determinism.py's calibration (RESULTS.md), and bounded.
+# fitted to generated months solved at 30 s (benchmarks/work_rate.py; figures in
+# RESULTS.md), and bounded.
 RATE_AT_1000 = 0.9
 RATE_PER_DECADE = 0.28
 RATE_BOUNDS = (0.12, 0.9)
