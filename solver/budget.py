@@ -42,7 +42,8 @@ class Budget:
         False when there is nothing to give."""
         seconds = self.left()
         solver.parameters.max_time_in_seconds = seconds
-        work = min(work, self.work_left if self.work_left is not None else work)
+        if self.work_left is not None:
+            work = min(work, self.work_left)
         solver.parameters.max_deterministic_time = work
         return seconds > 0 and work > 0
 

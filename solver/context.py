@@ -96,6 +96,9 @@ class ModelContext:
     x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     y: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     terms: list[PenaltyTerm] = field(default_factory=list)
+    # Each fairness rule's split of the slots' targets (person -> share), worked out
+    # once for the model and read again by the greedy first rota.
+    shares: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}

@@ -23,7 +23,7 @@ from collections import defaultdict
 from solver.context import ModelContext
 from solver.problem import Problem, WorkLimits
 from solver.rules.hard import HARD_RULES
-from solver.workload import balanced_weights, split_targets
+from solver.rules.soft import SOFT_RULES, DutyFairness, NightFairness, WeekendFairness
 
 # Services with more people than this start from the greedy rota (rather than
 # from nothing, or from the construction's groups). Measured with 30 s repeatable
@@ -44,23 +44,10 @@ def suits(problem: Problem) -> bool:
     )
 
 
-def fair_shares(ctx: ModelContext) -> dict[str, dict[int, float]]:
-    """Each person's fair share of duty days, weekend days and on-call nights (the
-    fairness rules' splits: caseloads weighed for duty days; sessional locums none)."""
-    problem = ctx.problem
-    pool = [pi for pi in ctx.by_person if not problem.people[pi].sessional]
-    flat = {pi: problem.rules.duty_level(problem.people[pi]) for pi in pool}
-    return {
-        "duty": split_targets(problem, ctx.by_slot, balanced_weights(problem, ctx.by_slot, pool)),
-        "weekend": split_targets(problem, ctx.by_slot, flat, lambda s: _kinds(problem, s)[1]),
-        "night": split_targets(problem, ctx.by_slot, flat, lambda s: _kinds(problem, s)[2]),
-    }
-
-
-def _kinds(problem: Problem, slot) -> tuple[bool, bool, bool]:
-    """Which fair shares a slot counts towards: duty, weekend, night."""
-    weekend = problem.days[slot.day].weekend
-    return True, weekend, problem.shift_type(slot.shift).kind == "on_call"
+# The fairness rules whose shares the greedy rota follows.
+FOLLOWED = tuple(
+    r for r in SOFT_RULES if r.name in (DutyFairness.name, WeekendFairness.name, NightFairness.name)
+)
 
 
 class _Greedy:
@@ -71,7 +58,7 @@ class _Greedy:
         self.ctx = ctx
         self.problem = ctx.problem
         self.rules = [r for r in HARD_RULES if r.applies(ctx.problem)]
-        self.shares = fair_shares(ctx)
+        self.shares = {rule.name: rule.shares(ctx) for rule in FOLLOWED}
         self.held: dict[int, set[int]] = defaultdict(set)
         self.on: dict[int, list[int]] = defaultdict(list)
         self.done = {kind: defaultdict(int) for kind in self.shares}
@@ -94,14 +81,16 @@ class _Greedy:
             self.done[kind][pi] += 1
 
     def kinds(self, si: int) -> list[str]:
+        """The followed fairness rules that count the slot."""
         slot = self.problem.slots[si]
-        return [k for k, on in zip(self.shares, _kinds(self.problem, slot), strict=True) if on]
+        return [rule.name for rule in FOLLOWED if rule.counts(self.problem, slot)]
 
     def continues(self, pi: int, day: int) -> bool:
         """Yesterday's duty began a run shorter than the preferred block, and the
         person is still under their share: carrying on avoids a single day."""
         last, length = self.run.get(pi, (-2, 0))
-        under = self.done["duty"][pi] < self.shares["duty"].get(pi, 0.0)
+        duty = DutyFairness.name
+        under = self.done[duty][pi] < self.shares[duty].get(pi, 0.0)
         return last == day - 1 and length < self.problem.rules.preferred_block_days and under
 
     def behind(self, pi: int, kinds: list[str]) -> float:

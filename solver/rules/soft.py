@@ -128,11 +128,19 @@ class _FairnessRule(SoftRule):
     def split_weights(self, ctx: ModelContext, pool: list[int]) -> dict[int, float]:
         return {pi: ctx.problem.rules.duty_level(ctx.problem.people[pi]) for pi in pool}
 
+    def shares(self, ctx: ModelContext) -> dict[int, float]:
+        """Each person's share of the counted slots' targets (before history)."""
+        if self.name not in ctx.shares:
+            problem = ctx.problem
+            pool = [pi for pi in ctx.by_person if not problem.people[pi].sessional]
+            counts = lambda s: self.counts(problem, s)  # noqa: E731
+            weights = self.split_weights(ctx, pool)
+            ctx.shares[self.name] = split_targets(problem, ctx.by_slot, weights, counts)
+        return ctx.shares[self.name]
+
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
-        pool = [pi for pi in ctx.by_person if not problem.people[pi].sessional]
-        counts = lambda s: self.counts(problem, s)  # noqa: E731
-        shares = split_targets(problem, ctx.by_slot, self.split_weights(ctx, pool), counts)
+        shares = self.shares(ctx)
         catch_up = self._history_catch_up(ctx, shares)
         for pi, share in shares.items():
             counted = [si for si in ctx.counted(pi) if self.counts(problem, problem.slots[si])]

@@ -38,13 +38,9 @@ def test_the_greedy_rota_keeps_every_hard_rule(month):
 
 
 def test_fixed_cells_come_first(month):
-    taken = next(iter(greedy_rota(solver.build_model(month))))
-    pi, si = taken
-    other = next(
-        qi
-        for qi in range(len(month.people))
-        if (qi, si) in solver.build_model(month).x and qi != pi
-    )
+    ctx = solver.build_model(month)
+    pi, si = next(iter(greedy_rota(ctx)))
+    other = next(qi for qi in range(len(month.people)) if (qi, si) in ctx.x and qi != pi)
     s = month.slots[si]
     fixed = (solver.FixedCell(month.people[other].id, s.day, s.shift),)
     held = replace(month, fixed=fixed)
