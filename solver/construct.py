@@ -80,7 +80,7 @@ def group_problem(
         fixed=tuple(f for f in problem.fixed if f.person in ids),
         prior=tuple(d for d in problem.prior if d.person in ids),
     )
-    carry_limits(problem, part, offset)
+    carry_limits(problem, part, range(offset, offset + len(group)))
     return part
 
 

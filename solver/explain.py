@@ -7,6 +7,9 @@ from __future__ import annotations
 from solver.context import does_shift, may_shadow, static_unavailability
 from solver.problem import Person, Problem, Requirement
 from solver.rules.hard import HARD_RULES
+from solver.solution import CompositionGap, Gap
+
+Duties = tuple[tuple[str, int], ...]  # (person id, slot index)
 
 
 def reason_line(person: Person, why: str) -> str:
@@ -88,6 +91,46 @@ def composition_reasons(
     )
     roles = "/".join(requirement.roles)
     return reasons or [f"nobody on the rota for {slot.shift} is a {roles}"]
+
+
+def explained_gaps(
+    problem: Problem,
+    assignments: Duties,
+    shadows: Duties,
+    optimal: bool,
+    cover_proven: bool,
+    composition_proven: bool,
+) -> tuple[tuple[Gap, ...], tuple[CompositionGap, ...]]:
+    """The rota's slots below their minimum and those short of a required role,
+    each with one cause per person who does the shift (or holds the role)."""
+    held: dict[str, set[int]] = {}
+    for person, si in assignments + shadows:
+        held.setdefault(person, set()).add(si)
+    on_slot: dict[int, list[str]] = {}
+    for person, si in assignments:
+        on_slot.setdefault(si, []).append(person)
+    gaps = tuple(
+        Gap(
+            si,
+            slot.min - len(on_slot.get(si, ())),
+            tuple(gap_reasons(problem, held, si, on_slot.get(si, []), optimal, cover_proven)),
+        )
+        for si, slot in enumerate(problem.slots)
+        if len(on_slot.get(si, ())) < slot.min
+    )
+    roles = {p.id: p.role for p in problem.people}
+    composition = []
+    for si, slot in enumerate(problem.slots):
+        occupants = on_slot.get(si, [])
+        for req in slot.requirements:
+            have = sum(1 for pid in occupants if roles[pid] in req.roles)
+            if have >= req.min:
+                continue
+            why = composition_reasons(
+                problem, held, si, occupants, req, optimal, composition_proven
+            )
+            composition.append(CompositionGap(si, req.label, req.min - have, tuple(why)))
+    return gaps, tuple(composition)
 
 
 def _free_reason(proven_optimal: bool, cover_proven: bool) -> str:

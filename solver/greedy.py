@@ -33,11 +33,11 @@ from solver.rules.soft import SOFT_RULES, DutyFairness, NightFairness, WeekendFa
 GREEDY_ABOVE_PEOPLE = 60
 
 
-def suits(problem: Problem) -> bool:
-    """Many people, no working-pattern limits (which one pass cannot keep), and
-    not a repair (which starts from the rota being repaired)."""
+def suits(problem: Problem, any_size: bool = False) -> bool:
+    """Many people (or ``any_size``), no working-pattern limits (which one pass
+    cannot keep), and not a repair (which starts from the rota being repaired)."""
     return (
-        len(problem.people) > GREEDY_ABOVE_PEOPLE
+        (any_size or len(problem.people) > GREEDY_ABOVE_PEOPLE)
         and not problem.reference
         and not problem.rules.forbidden_successions
         and all(p.limits == WorkLimits() for p in problem.people)

@@ -23,6 +23,14 @@ class SolveParams:
     # Build a first rota a few people at a time and hint it (solver.construct):
     # None decides by model size (CONSTRUCT_ABOVE assignment variables).
     construct: bool | None = None
+    # Solve a very large service in parts, its people split by area and the cover
+    # divided between them (solver.decompose): None decides by size
+    # (DECOMPOSE_ABOVE_PAIRS (person, slot) pairs).
+    decompose: bool | None = None
+    # Start from the greedy rota (solver.greedy) where it suits the problem:
+    # None decides by size (GREEDY_ABOVE_PEOPLE); True at any size (the parts of
+    # a decomposed solve, whose search budget may be too small to find a rota).
+    greedy: bool | None = None
     # A limit on CP-SAT's deterministic time (its measure of work done, the same on
     # a busy machine as on an idle one) for the model's search, shared between the
     # phases as the time limit is. The time limit still holds as well. Tests use it

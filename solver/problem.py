@@ -83,6 +83,9 @@ class Slot:
     target: int
     max: int
     requirements: tuple[Requirement, ...] = ()
+    # Most supernumerary shadows on the slot; None: the service's
+    # ``Trainees.max_shadows_per_slot`` (a part of a divided service has its share).
+    shadows: int | None = None
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:

@@ -18,6 +18,7 @@ from amhp.service.model import (
     LEAVE_LABELS,
     WEEKDAYS,
     CoverRule,
+    Leave,
     Practitioner,
     ServiceDefinition,
     ShiftTypeDef,
@@ -99,12 +100,11 @@ def shift_instants(shift: ShiftTypeDef, day: date, zone: ZoneInfo) -> tuple[date
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def unavailability(
-    service: ServiceDefinition, person: Practitioner, days: list[date]
-) -> dict[int, str]:
+def unavailability(person: Practitioner, leave: list[Leave], days: list[date]) -> dict[int, str]:
     """Each date the person may not be rostered at all, with the reason: the days
-    they are away from work, and those after their approval lapses."""
-    out = away_days(service, person, days)
+    they are away from work (``leave``: theirs), and those after their approval
+    lapses."""
+    out = away_days(person, leave, days)
     lapse = person.approval_expires
     for i, d in enumerate(days):
         if i not in out and lapse and d >= lapse:
@@ -112,11 +112,10 @@ def unavailability(
     return out
 
 
-def away_days(service: ServiceDefinition, person: Practitioner, days: list[date]) -> dict[int, str]:
-    """Each date the person is not at work at all (leave, contract, a day they do
-    not work), with the reason."""
+def away_days(person: Practitioner, leave: list[Leave], days: list[date]) -> dict[int, str]:
+    """Each date the person is not at work at all (``leave``: theirs, their
+    contract, a day they do not work), with the reason."""
     out: dict[int, str] = {}
-    leave = [lv for lv in service.leave if lv.person == person.id]
     contract = person.contract
     for i, d in enumerate(days):
         reason = next((LEAVE_LABELS[lv.kind] for lv in leave if lv.start <= d <= lv.end), None)
@@ -143,7 +142,9 @@ def mornings_after_callouts(
     }
 
 
-def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> solver.Person:
+def _person(
+    service: ServiceDefinition, p: Practitioner, leave: list[Leave], days: list[date]
+) -> solver.Person:
     return solver.Person(
         id=p.id,
         name=p.name,
@@ -152,8 +153,8 @@ def _person(service: ServiceDefinition, p: Practitioner, days: list[date]) -> so
         area=p.area,
         shift_types=frozenset(p.shift_types),
         warranted_from=p.warranted_from,
-        unavailable=unavailability(service, p, days),
-        away=frozenset(away_days(service, p, days)),
+        unavailable=unavailability(p, leave, days),
+        away=frozenset(away_days(p, leave, days)),
         no_day_duty=mornings_after_callouts(service, p, days),
         history=by_name(solver.History, p.history),
         day_rate=p.contract.day_rate if p.contract else None,
@@ -229,6 +230,9 @@ def build_problem(
                 continue
             slots.append(_slot(service, di, day, shift, rule, zone))
     index = {d: i for i, d in enumerate(dates)}
+    leave: dict[str, list[Leave]] = {}  # each person's, looked up once (5,000 people: 2 s)
+    for lv in service.leave:
+        leave.setdefault(lv.person, []).append(lv)
     requests = tuple(
         solver.Request(r.person, index[r.date], r.want, r.weight, r.shift)
         for r in service.requests
@@ -253,7 +257,9 @@ def build_problem(
         days=days,
         shift_types=shift_types,
         slots=tuple(slots),
-        people=tuple(_person(service, p, dates) for p in service.practitioners),
+        people=tuple(
+            _person(service, p, leave.get(p.id, []), dates) for p in service.practitioners
+        ),
         rules=_rules(service),
         requests=requests,
         fixed=fixed,

@@ -5,6 +5,8 @@ soft rule posts named, weighted penalty terms, and may name recovery time too.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from solver.context import ModelContext
 from solver.problem import Person, Problem, Slot
 from solver.solution import Recovery
@@ -42,6 +44,20 @@ class HardRule(Rule):
         return None
 
 
+# Slot index -> the people (indexes) counted on it: a rota as it stands.
+Placed = Mapping[int, Sequence[int]]
+
+
 class SoftRule(Rule):
     def weight(self, problem: Problem) -> int:
         return getattr(problem.rules.weights, self.name)
+
+    def floor(self, ctx: ModelContext) -> int | None:
+        """The least this rule's terms can cost in any rota, known without a
+        search (None: not known)."""
+        return None
+
+    def cost_of(self, ctx: ModelContext, placed: Placed) -> int | None:
+        """What this rule's terms cost for the rota ``placed`` (None: not worked
+        out here; the model's read-back does it)."""
+        return None

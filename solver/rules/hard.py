@@ -340,7 +340,9 @@ class ShadowBesideExperienced(HardRule):
                 and problem.people[pi].role != "trainee"
             ]
             beside(ctx, [ctx.y[pi, si] for pi in trainees], mentors, f"{self.name}_{si}")
-            ctx.model.add(sum(ctx.y[pi, si] for pi in trainees) <= rules.max_shadows_per_slot)
+            most = problem.slots[si].shadows
+            most = rules.max_shadows_per_slot if most is None else most
+            ctx.model.add(sum(ctx.y[pi, si] for pi in trainees) <= most)
 
 
 def newly_warranted(problem: Problem, person: Person, slot: Slot) -> bool:

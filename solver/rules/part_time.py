@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from solver.context import ModelContext, static_unavailability
 from solver.problem import Problem
@@ -119,20 +119,16 @@ def holding(problem: Problem, duties: Iterable[tuple[str, int]]) -> Problem:
     return copy
 
 
-def carry_limits(whole: Problem, part: Problem, offset: int) -> None:
-    """Give ``part`` (people ``offset``.. of ``whole``, as the construction's groups
-    are) the limits of the whole problem. Its own would be split among its few
-    people over the cover still missing, so a constructed rota could break the
-    whole model's limits and fail as its hint."""
+def carry_limits(whole: Problem, part: Problem, people: Sequence[int]) -> None:
+    """Give ``part`` (whose people are ``people``, indexes into ``whole``, in that
+    order) the limits of the whole problem. Its own would be split among its
+    people over the cover it was given (a construction group: the cover still
+    missing), so its rota could break the whole problem's limits."""
     limits = fte_limits(whole)
-    size = len(part.people)
+    index = {pi: k for k, pi in enumerate(people)}
     part.memo(
         _MEMO_KEY,
-        lambda: {
-            (pi - offset, month): cap
-            for (pi, month), cap in limits.items()
-            if offset <= pi < offset + size
-        },
+        lambda: {(index[pi], month): cap for (pi, month), cap in limits.items() if pi in index},
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from solver.blocks import duty_blocks, inside_horizon
 from solver.context import ModelContext, PenaltyTerm
 from solver.problem import Problem, Slot
-from solver.rules.base import SoftRule
+from solver.rules.base import Placed, SoftRule
 from solver.rules.documentation import DocumentationTime
 from solver.workload import balanced_weights, split_targets
 
@@ -45,6 +45,20 @@ class _CoverLevel(SoftRule):
             _penalise_shortfall(
                 self, ctx, f"{self.level}_{si}", need, _assigned(ctx, si), detail, slot=si
             )
+
+    def floor(self, ctx: ModelContext) -> int:
+        """Each slot's level less everyone who could take it at all."""
+        return self._short(ctx, ctx.by_slot)
+
+    def cost_of(self, ctx: ModelContext, placed: Placed) -> int:
+        return self._short(ctx, placed)
+
+    def _short(self, ctx: ModelContext, placed: Placed) -> int:
+        short = sum(
+            max(getattr(slot, self.level) - len(placed.get(si, ())), 0)
+            for si, slot in enumerate(ctx.problem.slots)
+        )
+        return self.weight(ctx.problem) * short
 
 
 class CoverMinimum(_CoverLevel):
@@ -95,6 +109,22 @@ class Composition(SoftRule):
                 have = _assigned(ctx, si, lambda pi, r=req: people[pi].role in r.roles)
                 detail = lambda v, r=req: f"{v} short of {r.label}"  # noqa: E731
                 _penalise_shortfall(self, ctx, f"comp_{si}_{ri}", req.min, have, detail, slot=si)
+
+    def floor(self, ctx: ModelContext) -> int:
+        """Each requirement less every holder of its roles who could take the slot."""
+        return self._short(ctx, ctx.by_slot)
+
+    def cost_of(self, ctx: ModelContext, placed: Placed) -> int:
+        return self._short(ctx, placed)
+
+    def _short(self, ctx: ModelContext, placed: Placed) -> int:
+        people = ctx.problem.people
+        short = sum(
+            max(req.min - sum(people[pi].role in req.roles for pi in placed.get(si, ())), 0)
+            for si, slot in enumerate(ctx.problem.slots)
+            for req in slot.requirements
+        )
+        return self.weight(ctx.problem) * short
 
 
 def convex_deviation(ctx: ModelContext, name: str, count, n_max: int, target: float):

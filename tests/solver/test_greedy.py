@@ -4,6 +4,7 @@ from it never ends with more people missing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -70,3 +71,40 @@ def test_only_many_people_without_patterns_and_not_repairs(month):
     assert not suits(patterned)
     pid = month.people[0].id
     assert not suits(replace(month, reference=(solver.ReferenceDuty(pid, 0, "HUB"),)))
+
+
+def test_a_start_at_the_floor_proves_the_gaps_with_no_search(month):
+    """With no minimum on the slots the greedy rota leaves short (the greedy
+    fills to the targets, so its rota is unchanged), it has no gaps, the least
+    any rota can have: the gaps are proven although the search is given almost
+    no work."""
+    on = Counter(si for _pi, si in greedy_rota(solver.build_model(month)))
+    slots = tuple(replace(s, min=min(s.min, on[si])) for si, s in enumerate(month.slots))
+    easy = replace(month, slots=slots)
+    rule = next(r for r in solver.SOFT_RULES if r.name == "cover_minimum")
+    ctx = solver.build_model(easy)
+    placed: dict[int, list[int]] = {}
+    for pi, si in greedy_rota(ctx):
+        placed.setdefault(si, []).append(pi)
+    assert rule.cost_of(ctx, placed) == rule.floor(ctx) == 0
+    params = solver.SolveParams(time_limit=300, workers=2, deterministic_time=1e-4)
+    solution = solver.solve(easy, params)
+    assert solution.status.found
+    assert sum(g.missing for g in solution.gaps) == 0
+    assert solution.gaps_proven
+    # without a start there is nothing to prove it from in that work
+    bare = solver.solve(easy, replace(params, greedy=False, construct=False))
+    assert not bare.gaps_proven
+
+
+def test_the_floors_are_the_rules_own_shortfalls(month):
+    """cover_minimum's floor counts each slot's minimum less everyone who could
+    take it; its cost for a rota, the minimum less who is on it."""
+    from solver.rules.soft import CoverMinimum
+
+    ctx = solver.build_model(month)
+    rule = CoverMinimum()
+    weight = rule.weight(month)
+    everyone = {si: list(pis) for si, pis in ctx.by_slot.items()}
+    assert rule.floor(ctx) == rule.cost_of(ctx, everyone)
+    assert rule.cost_of(ctx, {}) == weight * sum(s.min for s in month.slots)

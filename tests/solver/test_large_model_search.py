@@ -149,3 +149,30 @@ def test_a_repeatable_construction_is_the_same_idle_and_loaded():
         loaded = built(0.3)
     assert idle is not None and loaded == idle
     assert built(3.0) != idle
+
+
+def test_a_completed_hint_gives_every_variable_a_feasible_value():
+    """solver.hints.complete: the duties held, every other variable worked out,
+    so CP-SAT reads the hint as complete and feasible."""
+    from ortools.sat.python import cp_model
+
+    from solver.hints import complete
+
+    month = build_problem(
+        parse_service((ROOT / "fixtures" / "warwickshire.yaml").read_text()),
+        Period.month("2026-11"),
+    ).problem
+    ctx = solver.build_model(month)
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 2
+    first.parameters.stop_after_first_solution = True
+    assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    duties = {var.index: first.value(var) for var in ctx.x.values()}
+    assert complete(ctx, cp_model.CpSolver(), duties)
+    proto = ctx.model.proto
+    assert len(proto.solution_hint.vars) == len(proto.variables)
+    hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    assert all(hinted[i] == v for i, v in duties.items())
+    check = cp_model.CpSolver()
+    check.parameters.fix_variables_to_their_hinted_value = True
+    assert check.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
