@@ -8,7 +8,7 @@ boolean per (person, slot) pair that could ever be true.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,6 +70,29 @@ def exclusion_reason(
     )
 
 
+def candidate_pairs(
+    problem: Problem, excluders: Iterable[Excluder]
+) -> Iterator[tuple[int, int, bool]]:
+    """(person index, slot index, counted) for every pair that could ever be
+    held: counted (an assignment) when nothing excludes it, else as a shadow
+    where the person may attend supernumerary. Slot by slot, in the order the
+    model makes its variables."""
+    excluders = tuple(excluders)
+    by_shift: dict[str, list[int]] = defaultdict(list)  # does_shift, by shift type
+    for pi, person in enumerate(problem.people):
+        for shift in person.shift_types:
+            by_shift[shift].append(pi)
+    for si, slot in enumerate(problem.slots):
+        for pi in by_shift.get(slot.shift, ()):
+            person = problem.people[pi]
+            if not exclusion_reason(problem, person, slot, excluders):
+                yield pi, si, True
+            elif may_shadow(problem, person, slot) and not exclusion_reason(
+                problem, person, slot, excluders, as_shadow=True
+            ):
+                yield pi, si, False
+
+
 @dataclass
 class PenaltyTerm:
     """One named soft-rule cost: ``weight * value(expr)``, explained by ``detail``."""
@@ -107,26 +130,17 @@ class ModelContext:
         self.by_slot: dict[int, list[int]] = defaultdict(list)
         self.shadows_by_slot: dict[int, list[int]] = defaultdict(list)
         problem = self.problem
-        by_shift: dict[str, list[int]] = defaultdict(list)  # does_shift, by shift type
-        for pi, person in enumerate(problem.people):
-            for shift in person.shift_types:
-                by_shift[shift].append(pi)
-        for si, slot in enumerate(problem.slots):
-            for pi in by_shift.get(slot.shift, ()):
-                person = problem.people[pi]
-                if not exclusion_reason(problem, person, slot, self.excluders):
-                    var = self.x[pi, si] = self.model.new_bool_var(f"x_{person.id}_{si}")
-                    self.by_slot[si].append(pi)
-                elif may_shadow(problem, person, slot) and not exclusion_reason(
-                    problem, person, slot, self.excluders, as_shadow=True
-                ):
-                    var = self.y[pi, si] = self.model.new_bool_var(f"y_{person.id}_{si}")
-                    self.shadows_by_slot[si].append(pi)
-                else:
-                    continue
-                self.present[pi, si] = var
-                self.by_person_day[pi, slot.day].append(si)
-                self.by_person[pi].append(si)
+        for pi, si, counted in candidate_pairs(problem, self.excluders):
+            pid = problem.people[pi].id
+            if counted:
+                var = self.x[pi, si] = self.model.new_bool_var(f"x_{pid}_{si}")
+                self.by_slot[si].append(pi)
+            else:
+                var = self.y[pi, si] = self.model.new_bool_var(f"y_{pid}_{si}")
+                self.shadows_by_slot[si].append(pi)
+            self.present[pi, si] = var
+            self.by_person_day[pi, problem.slots[si].day].append(si)
+            self.by_person[pi].append(si)
         self._duty: dict[tuple[int, int], cp_model.LinearExprT] = {}
         self._worked: dict[tuple[int, int], cp_model.IntVar | bool] = {}
 

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.context import does_shift
-from solver.explain import blocking_reason
+from solver.explain import Duties, blocking_reason
 from solver.problem import Problem
 from solver.rules.part_time import holding
 from solver.solution import Solution, SolveStatus
 from solver.solve import _read_solution, _settle, build_model
-
-Duties = tuple[tuple[str, int], ...]  # (person id, slot index)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """A service too large for one model, solved in parts: its people split by area
-into parts of a few hundred, the cover of every slot divided between the parts
+into parts of about eighty, the cover of every slot divided between the parts
 first, in proportion to who in each could take it, and each part solved as a
 problem of its own. The parts' rotas, joined, are the rota.
 
 Why: at 5,000 people the whole model has 709,000 variables. It took 24.5 s to
 build, and CP-SAT took 119 s just to read back a complete rota hinted to it;
 with 60 s asked there was no rota at all (benchmarks/RESULTS.md). Each part is
-the size the whole-model search handles well.
+far smaller than the models the whole-model search handles well.
 
 What the split costs, and why it is safe:
 
@@ -33,22 +33,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import nan
 
-from solver.context import exclusion_reason, may_shadow
+from solver.context import candidate_pairs
 from solver.explain import explained_gaps
 from solver.greedy import suits as greedy_suits
 from solver.params import SolveParams
 from solver.problem import Problem, Slot
 from solver.rules.hard import HARD_RULES
 from solver.rules.part_time import carry_limits
+from solver.rules.soft import cover_short, roles_short
 from solver.solution import Solution, SolveStatus
 
-# Models with more (person, slot) pairs than this are solved in parts. Measured
-# with benchmarks/time_limits.py (benchmarks/RESULTS.md).
+# Models with more (person, slot) pairs than this are solved in parts. Not tuned:
+# above a year of Curtois 21 (100,646 pairs) and 1,000 generated people (50,103),
+# below 5,000 people (253,746), whose one model gives no rota in a minute.
 DECOMPOSE_ABOVE_PAIRS = 120_000
 # A part's size in (person, slot) pairs: 80 people of a generated service. The
 # fixed cost of a part's solve (presolve, completing and reading back its rota)
-# grows faster than its size: measured at 5,000 people, a part of 280 people
-# took 4.3 s with no search at all, one of 80 people 0.8 s.
+# grows faster than its size: measured at 5,000 people (ad hoc runs, figures in
+# benchmarks/RESULTS.md), a part of 280 people took 4.3 s with no search at
+# all, one of 80 people 0.8 s.
 PART_PAIRS = 5_000
 # What a repeatable solve in parts spends besides searching, per (person, slot)
 # pair (building the models: 24.5 s for 5,000 people's 254,000 pairs) and per
@@ -110,25 +113,20 @@ class Able:
     take: list[list[list[int]]]
     shadow: list[list[int]]
 
+    def everyone(self) -> dict[int, list[int]]:
+        """Per slot, everyone who could take it, whichever part they are in."""
+        return {si: [pi for pis in parts for pi in pis] for si, parts in enumerate(self.take)}
+
 
 def able(problem: Problem, parts: Sequence[Sequence[int]]) -> Able:
+    part_of = {pi: k for k, members in enumerate(parts) for pi in members}
     take: list[list[list[int]]] = [[[] for _ in parts] for _ in problem.slots]
     shadow = [[0] * len(parts) for _ in problem.slots]
-    by_shift: dict[str, list[int]] = defaultdict(list)
-    for si, slot in enumerate(problem.slots):
-        by_shift[slot.shift].append(si)
-    for k, members in enumerate(parts):
-        for pi in members:
-            person = problem.people[pi]
-            for shift in person.shift_types:
-                for si in by_shift.get(shift, ()):
-                    slot = problem.slots[si]
-                    if exclusion_reason(problem, person, slot, HARD_RULES) is None:
-                        take[si][k].append(pi)
-                    elif may_shadow(problem, person, slot) and not exclusion_reason(
-                        problem, person, slot, HARD_RULES, as_shadow=True
-                    ):
-                        shadow[si][k] += 1
+    for pi, si, counted in candidate_pairs(problem, HARD_RULES):
+        if counted:
+            take[si][part_of[pi]].append(pi)
+        else:
+            shadow[si][part_of[pi]] += 1
     return Able(take, shadow)
 
 
@@ -181,11 +179,7 @@ def divide_slots(problem: Problem, parts: Sequence[Sequence[int]], who: Able) ->
         low = divider.divide((slot.shift, "min"), slot.min, weights)
         more = divider.divide((slot.shift, "target"), slot.target - slot.min, weights)
         most = divider.divide((slot.shift, "max"), slot.max - slot.target, weights)
-        shadows = divider.divide(
-            (slot.shift, "shadows"),
-            problem.rules.trainees.max_shadows_per_slot if slot.shadows is None else slot.shadows,
-            who.shadow[si],
-        )
+        shadows = divider.divide((slot.shift, "shadows"), problem.max_shadows(slot), who.shadow[si])
         roles = []
         for n, req in enumerate(slot.requirements):
             holders = [
@@ -242,24 +236,12 @@ def split(problem: Problem, part_pairs: int = PART_PAIRS) -> Split:
         )
         carry_limits(problem, part, members)
         problems.append(part)
-    bound = sum(
-        max(slot.min - sum(len(pis) for pis in who.take[si]), 0)
-        for si, slot in enumerate(problem.slots)
-    )
-    roles = sum(
-        max(
-            req.min
-            - sum(problem.people[pi].role in req.roles for pis in who.take[si] for pi in pis),
-            0,
-        )
-        for si, slot in enumerate(problem.slots)
-        for req in slot.requirements
-    )
+    everyone = who.everyone()
     return Split(
         people=tuple(parts),
         problems=tuple(problems),
-        gap_bound=bound,
-        role_bound=roles,
+        gap_bound=cover_short(problem, everyone, "min"),
+        role_bound=roles_short(problem, everyone),
         pairs=tuple(sum(pairs[pi] for pi in members) for members in parts),
     )
 
@@ -328,22 +310,11 @@ def join(problem: Problem, parts: Split, solutions: Sequence[Solution], wall: fl
     parts' (a divided slot's cover is costed part by part), and no bound is known."""
     assignments = tuple(a for s in solutions for a in s.assignments)
     shadows = tuple(a for s in solutions for a in s.shadows)
-    on_slot: Counter = Counter(si for _pid, si in assignments)
-    roles = {p.id: p.role for p in problem.people}
-    missing = sum(max(slot.min - on_slot[si], 0) for si, slot in enumerate(problem.slots))
-    role_holders: Counter = Counter(
-        (si, n)
-        for pid, si in assignments
-        for n, req in enumerate(problem.slots[si].requirements)
-        if roles[pid] in req.roles
-    )
-    roles_missing = sum(
-        max(req.min - role_holders[si, n], 0)
-        for si, slot in enumerate(problem.slots)
-        for n, req in enumerate(slot.requirements)
-    )
-    gaps_proven = missing == parts.gap_bound
-    roles_proven = gaps_proven and roles_missing == parts.role_bound
+    placed: dict[int, list[int]] = defaultdict(list)
+    for pid, si in assignments:
+        placed[si].append(problem.person_index(pid))
+    gaps_proven = cover_short(problem, placed, "min") == parts.gap_bound
+    roles_proven = gaps_proven and roles_short(problem, placed) == parts.role_bound
     gaps, composition = explained_gaps(
         problem, assignments, shadows, False, gaps_proven, roles_proven
     )

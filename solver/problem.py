@@ -391,6 +391,11 @@ class Problem:
     def prior_for(self, person: str) -> list[PriorDuty]:
         return self._prior_by_person.get(person, [])
 
+    def max_shadows(self, slot: Slot) -> int:
+        """The slot's own room for shadows where set, else the service's."""
+        own = slot.shadows
+        return own if own is not None else self.rules.trainees.max_shadows_per_slot
+
     def max_consecutive_days(self, person: Person) -> int:
         """The person's own limit (a contract's) where set, else the service's."""
         own = person.limits.max_consecutive_days

@@ -480,7 +480,7 @@ def _at_floor(ctx: ModelContext, name: str, rota: dict[int, int] | None) -> int 
     for (pi, si), var in ctx.x.items():
         if rota.get(var.index):
             placed.setdefault(si, []).append(pi)
-    cost = rule.cost_of(ctx, placed)
+    cost = rule.cost_of(ctx.problem, placed)
     return floor if cost is not None and cost <= floor else None
 
 

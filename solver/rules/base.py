@@ -57,7 +57,7 @@ class SoftRule(Rule):
         search (None: not known)."""
         return None
 
-    def cost_of(self, ctx: ModelContext, placed: Placed) -> int | None:
+    def cost_of(self, problem: Problem, placed: Placed) -> int | None:
         """What this rule's terms cost for the rota ``placed`` (None: not worked
         out here; the model's read-back does it)."""
         return None

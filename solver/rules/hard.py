@@ -340,8 +340,7 @@ class ShadowBesideExperienced(HardRule):
                 and problem.people[pi].role != "trainee"
             ]
             beside(ctx, [ctx.y[pi, si] for pi in trainees], mentors, f"{self.name}_{si}")
-            most = problem.slots[si].shadows
-            most = rules.max_shadows_per_slot if most is None else most
+            most = problem.max_shadows(problem.slots[si])
             ctx.model.add(sum(ctx.y[pi, si] for pi in trainees) <= most)
 
 

@@ -21,6 +21,33 @@ def _assigned(ctx: ModelContext, si: int, keep: Callable[[int], bool] = lambda p
     return sum(ctx.x[pi, si] for pi in ctx.by_slot.get(si, ()) if keep(pi))
 
 
+def cover_short(problem: Problem, placed: Placed, level: str) -> int:
+    """People missing below each slot's ``level`` ("min" or "target") with
+    ``placed`` on the slots, summed over the slots."""
+    return sum(
+        max(getattr(slot, level) - len(placed.get(si, ())), 0)
+        for si, slot in enumerate(problem.slots)
+    )
+
+
+def roles_short(problem: Problem, placed: Placed) -> int:
+    """Required roles missing on the slots with ``placed`` on them, summed."""
+    people = problem.people
+    return sum(
+        max(req.min - sum(people[pi].role in req.roles for pi in placed.get(si, ())), 0)
+        for si, slot in enumerate(problem.slots)
+        for req in slot.requirements
+    )
+
+
+class _Shortfall(SoftRule):
+    """A rule that prices people or roles missing from slots: it can cost no
+    less than with everyone who could take each slot on it."""
+
+    def floor(self, ctx: ModelContext) -> int:
+        return self.cost_of(ctx.problem, ctx.by_slot)
+
+
 def _penalise_shortfall(
     rule: SoftRule, ctx: ModelContext, key: str, need: int, have, detail, **where
 ):
@@ -31,7 +58,7 @@ def _penalise_shortfall(
     ctx.penalise(PenaltyTerm(rule.name, short, rule.weight(ctx.problem), detail=detail, **where))
 
 
-class _CoverLevel(SoftRule):
+class _CoverLevel(_Shortfall):
     """Each person missing below a slot's level (``Slot.min`` or ``Slot.target``)."""
 
     level = ""
@@ -46,19 +73,8 @@ class _CoverLevel(SoftRule):
                 self, ctx, f"{self.level}_{si}", need, _assigned(ctx, si), detail, slot=si
             )
 
-    def floor(self, ctx: ModelContext) -> int:
-        """Each slot's level less everyone who could take it at all."""
-        return self._short(ctx, ctx.by_slot)
-
-    def cost_of(self, ctx: ModelContext, placed: Placed) -> int:
-        return self._short(ctx, placed)
-
-    def _short(self, ctx: ModelContext, placed: Placed) -> int:
-        short = sum(
-            max(getattr(slot, self.level) - len(placed.get(si, ())), 0)
-            for si, slot in enumerate(ctx.problem.slots)
-        )
-        return self.weight(ctx.problem) * short
+    def cost_of(self, problem: Problem, placed: Placed) -> int:
+        return self.weight(problem) * cover_short(problem, placed, self.level)
 
 
 class CoverMinimum(_CoverLevel):
@@ -98,7 +114,7 @@ class CoverOver(SoftRule):
             )
 
 
-class Composition(SoftRule):
+class Composition(_Shortfall):
     name = "composition"
     description = "Role requirements on a slot, such as a lead practitioner in the hub."
 
@@ -110,21 +126,8 @@ class Composition(SoftRule):
                 detail = lambda v, r=req: f"{v} short of {r.label}"  # noqa: E731
                 _penalise_shortfall(self, ctx, f"comp_{si}_{ri}", req.min, have, detail, slot=si)
 
-    def floor(self, ctx: ModelContext) -> int:
-        """Each requirement less every holder of its roles who could take the slot."""
-        return self._short(ctx, ctx.by_slot)
-
-    def cost_of(self, ctx: ModelContext, placed: Placed) -> int:
-        return self._short(ctx, placed)
-
-    def _short(self, ctx: ModelContext, placed: Placed) -> int:
-        people = ctx.problem.people
-        short = sum(
-            max(req.min - sum(people[pi].role in req.roles for pi in placed.get(si, ())), 0)
-            for si, slot in enumerate(ctx.problem.slots)
-            for req in slot.requirements
-        )
-        return self.weight(ctx.problem) * short
+    def cost_of(self, problem: Problem, placed: Placed) -> int:
+        return self.weight(problem) * roles_short(problem, placed)
 
 
 def convex_deviation(ctx: ModelContext, name: str, count, n_max: int, target: float):

@@ -121,11 +121,15 @@ def test_the_same_work_gives_the_same_joined_rota(month):
     assert sorted(first.assignments) == sorted(again.assignments)
 
 
-def test_large_services_are_solved_in_parts_by_default():
-    """Above DECOMPOSE_ABOVE_PAIRS a solve goes through the parts; a small one not."""
+def test_only_services_above_the_threshold_are_solved_in_parts(monkeypatch):
+    """Below DECOMPOSE_ABOVE_PAIRS a solve is whole; above it, in parts; and a
+    solve asked to split a small service gets a single part."""
     service = parse_service(synthetic_service_yaml(30, 1, 1))
     small = build_problem(service, Period.month("2026-11")).problem
-    assert not solver.decompose.suits(small)
     params = solver.SolveParams(time_limit=300, workers=2, deterministic_time=0.5)
+    assert not solver.decompose.suits(small)
     assert "parts" not in solver.solve(small, params).stats
     assert solver.solve(small, replace(params, decompose=True)).stats["parts"] == 1
+    pairs = sum(solver.decompose.pairs_by_person(small))
+    monkeypatch.setattr(solver.decompose, "DECOMPOSE_ABOVE_PAIRS", pairs - 1)
+    assert solver.solve(small, params).stats["parts"] == 1
