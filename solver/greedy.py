@@ -63,6 +63,7 @@ class _Greedy:
         self.on: dict[int, list[int]] = defaultdict(list)
         self.done = {kind: defaultdict(int) for kind in self.shares}
         self.run: dict[int, tuple[int, int]] = {}  # person -> (last duty day, run length)
+        self.pinned: set[tuple[int, int]] = set()  # fixed cells, frozen duties: never moved
 
     def fits(self, pi: int, si: int) -> bool:
         if (pi, si) not in self.ctx.x or si in self.held[pi]:
@@ -130,12 +131,93 @@ class _Greedy:
                     self.place(pi, si)
                     need, places = need - 1, places - 1
 
+    def mend(self, si: int) -> None:
+        """A slot the pass left below its minimum: each person who could take it
+        but holds a duty in the way is moved off that duty onto this slot, if the
+        duty they leave keeps its cover and required roles, as it is or with
+        someone else put on it. Which duty first: the one with the most people
+        beyond its target."""
+        slot, slots = self.problem.slots[si], self.problem.slots
+        for pi in self.order(si):
+            if len(self.on[si]) >= slot.min:
+                return
+            if si in self.held[pi]:
+                continue
+            if self.fits(pi, si):
+                self.place(pi, si)
+                continue
+            held = [sj for sj in self.held[pi] if (pi, sj) not in self.pinned]
+            for sj in sorted(held, key=lambda s: (slots[s].target - len(self.on[s]), s)):
+                if self.move(pi, sj, si):
+                    break
+
+    def move(self, pi: int, sj: int, si: int) -> bool:
+        """``pi`` off slot ``sj`` and onto ``si``, with someone else onto ``sj`` if
+        it would otherwise fall short; nothing changes unless every hard rule of
+        everyone on both holds. Returns whether it moved."""
+        before = self.cover(sj)
+        self.remove(pi, sj)
+        if self.fits(pi, si) and self.others_keep(sj):
+            self.place(pi, si)
+            if self.kept(sj, before) or self.refill(sj, before):
+                return True
+            self.remove(pi, si)
+        self.place(pi, sj)
+        return False
+
+    def cover(self, si: int) -> tuple[int, ...]:
+        """The people on the slot, then the holders of each required role."""
+        people = self.problem.people
+        roles = [
+            sum(1 for o in self.on[si] if people[o].role in req.roles)
+            for req in self.problem.slots[si].requirements
+        ]
+        return (len(self.on[si]), *roles)
+
+    def kept(self, si: int, before: tuple[int, ...]) -> bool:
+        """The slot is no shorter of its minimum or of any required role than it
+        was (``before``: its cover then)."""
+        slot = self.problem.slots[si]
+        mins = (slot.min, *(req.min for req in slot.requirements))
+        return all(n >= min(b, m) for n, b, m in zip(self.cover(si), before, mins, strict=True))
+
+    def refill(self, si: int, before: tuple[int, ...]) -> bool:
+        """Someone else onto the slot, so that it is kept (``kept``)."""
+        for q in self.order(si):
+            if si not in self.held[q] and self.fits(q, si):
+                self.place(q, si)
+                if self.kept(si, before):
+                    return True
+                self.remove(q, si)
+        return False
+
+    def others_keep(self, si: int) -> bool:
+        """Everyone on the slot still keeps every hard rule (a locum or trainee
+        is not left alone on it)."""
+        people = self.problem.people
+        for o in self.on[si]:
+            occupants = [people[q].id for q in self.on[si] if q != o]
+            if any(
+                r.blocks(self.problem, self.held[o] - {si}, o, si, occupants) for r in self.rules
+            ):
+                return False
+        return True
+
+    def remove(self, pi: int, si: int) -> None:
+        """Undo a placement (its fair-share counts too; the run is left as it was:
+        it only orders who is tried next)."""
+        self.held[pi].discard(si)
+        self.on[si].remove(pi)
+        for kind in self.kinds(si):
+            self.done[kind][pi] -= 1
+
 
 def greedy_rota(ctx: ModelContext, deadline: float | None = None) -> dict[tuple[int, int], int]:
     """Assignment (person index, slot index) -> 1 for the duties placed: fixed
     cells and a repair's frozen duties first, then each slot up to its target.
-    Past ``deadline`` (monotonic) it stops placing: what it has is still a rota
-    that keeps every hard rule, with the later slots short."""
+    Then each slot left below its minimum is mended (``_Greedy.mend``). Past
+    ``deadline`` (monotonic) it stops placing: what it has is still a rota that
+    keeps every hard rule, with the later slots short."""
     problem = ctx.problem
     rota = _Greedy(ctx)
     held = [(c.person, c.day, c.shift) for c in problem.fixed] + [
@@ -148,8 +230,14 @@ def greedy_rota(ctx: ModelContext, deadline: float | None = None) -> dict[tuple[
         pi = problem.person_index(pid)
         if si is not None and (pi, si) in ctx.x and si not in rota.held[pi]:
             rota.place(pi, si)
+            rota.pinned.add((pi, si))
     for si in sorted(range(len(problem.slots)), key=lambda s: problem.slots[s].start):
         if deadline is not None and time.monotonic() > deadline:
             break
         rota.fill(si)
+    for si in range(len(problem.slots)):
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        if len(rota.on[si]) < problem.slots[si].min:
+            rota.mend(si)
     return {(pi, si): 1 for si, pis in rota.on.items() for pi in pis}
