@@ -54,11 +54,23 @@ DECOMPOSE_ABOVE_PAIRS = 120_000
 # all, one of 80 people 0.8 s.
 PART_PAIRS = 5_000
 # What a repeatable solve in parts spends besides searching, per (person, slot)
-# pair (building the models: 24.5 s for 5,000 people's 254,000 pairs) and per
-# part (presolving, completing and reading back its rota); the search is given
-# what is left of the seconds asked (search_seconds).
-PAIR_SECONDS = 1e-4
-PART_SECONDS = 0.4
+# pair (building the problem, the split and the parts' models, the export: at
+# 5,000 people, 254,000 pairs, 20 s of model building, 4 s of splitting and 3 s
+# for the rest) and per part (its greedy rota, read back with every duty held,
+# and explained: 0.14 s); measured at 5,000 people, ad hoc, figures in
+# benchmarks/RESULTS.md.
+PAIR_SECONDS = 1.1e-4
+PART_SECONDS = 0.15
+# A searched part's search: a start-up (completing the greedy rota's hint, the
+# search's presolve) and CP-SAT's work at this rate, measured on 80-person parts
+# (ad hoc: 0.2 units in 0.9 s, 1.17 in 2.7 s).
+SEARCH_SECONDS = 0.5
+PART_WORK_RATE = 0.5
+# The least work worth giving a part: with 0.2 units the search had not even
+# loaded the greedy rota, with 1 it was 15 % cheaper. A repeatable solve whose
+# time cannot give every part this much searches the first parts and leaves the
+# rest at their greedy rotas.
+MIN_PART_WORK = 1.0
 
 
 def pairs_by_person(problem: Problem) -> list[int]:
@@ -264,13 +276,15 @@ def solve_in_parts(
     (``unknown``, or ``infeasible`` fixed cells) when a part has none."""
     started = time.monotonic()
     parts = split(problem, part_pairs)
+    pool = SearchPool(parts, params)
     solutions: list[Solution] = []
     for k, sub in enumerate(parts.problems):
         left = started + params.time_limit - time.monotonic()
         if left <= 0 or (stop is not None and stop.is_set()):
             return _none(SolveStatus.UNKNOWN, started, solutions, parts)
         announce(f"part {k + 1} of {len(parts.problems)}")
-        found = solve_part(sub, part_params(params, parts, k, left), stop)
+        found = solve_part(sub, pool.params(k, left), stop)
+        pool.spent(found)
         solutions.append(found)
         if not found.status.found:
             status = SolveStatus.INFEASIBLE if found.status == SolveStatus.INFEASIBLE else None
@@ -286,22 +300,58 @@ def search_seconds(seconds: float, parts: Split) -> float:
     return max(seconds - fixed, 0.0)
 
 
-def part_params(params: SolveParams, parts: Split, k: int, left: float) -> SolveParams:
-    """Part ``k``'s share of the search asked for, by its pairs, and the same
-    share of the seconds ``left`` among the parts still to solve (the wall-clock
-    cap)."""
-    share = parts.share(k)
-    rest = sum(parts.share(j) for j in range(k, len(parts.problems)))
-    work = params.seconds_of_work
-    budget = params.deterministic_time
-    return dataclasses.replace(
-        params,
-        time_limit=left * share / rest,
-        seconds_of_work=None if work is None else search_seconds(work, parts) * share,
-        deterministic_time=None if budget is None else budget * share,
-        decompose=False,
-        greedy=True,
-    )
+def search_cost(work: float) -> float:
+    """The seconds a part's search of ``work`` takes (SEARCH_SECONDS, PART_WORK_RATE)."""
+    return SEARCH_SECONDS + work / PART_WORK_RATE
+
+
+class SearchPool:
+    """The parts' limits, handed out in turn. Each part gets its share, by its
+    pairs, of the seconds left among the parts still to solve (the wall-clock
+    cap), and of an explicit work budget. A repeatable solve asked for seconds
+    searches with what its fixed costs leave (search_seconds): each part its
+    share of the seconds not yet spent, but at least MIN_PART_WORK while that
+    lasts, and none after. What a part spent is counted from its work, not the
+    clock, so the same problem gets the same parts searched on any machine."""
+
+    def __init__(self, parts: Split, params: SolveParams) -> None:
+        self.parts = parts
+        self.base = params
+        work = params.seconds_of_work
+        self.seconds = None if work is None else search_seconds(work, parts)
+
+    def params(self, k: int, left: float) -> SolveParams:
+        """Part ``k``'s parameters, ``left`` seconds before the wall-clock cap."""
+        share = self.parts.share(k)
+        rest = sum(self.parts.share(j) for j in range(k, len(self.parts.problems)))
+        budget = self.base.deterministic_time
+        if self.seconds is not None:
+            budget = self.work(share / rest)
+        elif budget is not None:
+            budget *= share
+        return dataclasses.replace(
+            self.base,
+            time_limit=left * share / rest,
+            seconds_of_work=None,
+            deterministic_time=budget,
+            decompose=False,
+            greedy=True,
+            prove=False,
+        )
+
+    def work(self, fraction: float) -> float:
+        """The work for a part owed ``fraction`` of the search seconds left."""
+        least = search_cost(MIN_PART_WORK)
+        if self.seconds is None or self.seconds < least:
+            return 0.0
+        seconds = min(max(self.seconds * fraction, least), self.seconds)
+        return (seconds - SEARCH_SECONDS) * PART_WORK_RATE
+
+    def spent(self, found: Solution) -> None:
+        """Count a part's search (its work; a part given none searched not at all)."""
+        work = found.stats.get("work", 0.0)
+        if self.seconds is not None and work > 0:
+            self.seconds = max(self.seconds - search_cost(work), 0.0)
 
 
 def join(problem: Problem, parts: Split, solutions: Sequence[Solution], wall: float) -> Solution:

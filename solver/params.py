@@ -44,6 +44,10 @@ class SolveParams:
     # from them and the size of the model once it is built (solver.repeatable's
     # work_per_second), unless ``deterministic_time`` gives the budget outright.
     seconds_of_work: float | None = None
+    # Prove the whole objective's bound after improving the rota. Off for the parts
+    # of a service solved in parts: no bound of the whole is known from them, so
+    # their work all goes on improving.
+    prove: bool = True
 
 
 # The wall-clock safety cap of a repeatable solve, as a multiple of the seconds

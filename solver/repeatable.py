@@ -97,8 +97,9 @@ def improve_then_prove(
     it improving by LNS from the hinted rota (none without a hint: the proving
     subsolvers find a first rota far sooner than the whole mix, measured on 100
     people: 0.5 units against 2.5), the rest proving with the subsolvers
-    ``provers`` from the best rota. Leaves that rota in ``solver``; returns the
-    status (OPTIMAL once the best rota meets the proven bound) and the bound."""
+    ``provers`` from the best rota (no proving when ``improve_share`` is 1).
+    Leaves that rota in ``solver``; returns the status (OPTIMAL once the best
+    rota meets the proven bound) and the bound."""
     base = cp_model.SatParameters()
     base.copy_from(solver.parameters)
     best, cost = None, math.inf
@@ -115,7 +116,7 @@ def improve_then_prove(
                 hint(ctx, best)
         solver.parameters.copy_from(base)
         proving = work - (budget.work_spent - start)
-        if stopped() or not budget.give(solver, proving):
+        if improve_share >= 1.0 or stopped() or not budget.give(solver, proving):
             return (cp_model.FEASIBLE if best else cp_model.UNKNOWN), math.nan
         solver.parameters.subsolvers.extend(provers)
         code = solver.solve(ctx.model, reporter)

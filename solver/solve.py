@@ -190,8 +190,9 @@ def solve(
         announce(MAIN_PHASE)
         if params.repeatable:
             work = budget.work_left
+            share = MAIN_IMPROVE_SHARE if params.prove else 1.0
             code, bound = improve_then_prove(
-                ctx, solver, budget, work, MAIN_IMPROVE_SHARE, stopped, MAIN_PROVERS, reporter
+                ctx, solver, budget, work, share, stopped, MAIN_PROVERS, reporter
             )
             if reporter is not None and not isnan(bound):
                 reporter.conclude(bound)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from math import nan
 
 import pytest
 
@@ -15,7 +16,17 @@ from amhp.rota.build import build_problem
 from amhp.service.calendar import Period
 from amhp.service.file import parse_service
 from amhp.service.generator import synthetic_service_yaml
-from solver.decompose import able, divide_slots, partition, solve_in_parts, split
+from solver.decompose import (
+    MIN_PART_WORK,
+    SearchPool,
+    able,
+    divide_slots,
+    partition,
+    search_cost,
+    search_seconds,
+    solve_in_parts,
+    split,
+)
 from solver.solve import solve
 
 PART_PAIRS = 800  # small parts, so a small service splits into several
@@ -133,3 +144,52 @@ def test_only_services_above_the_threshold_are_solved_in_parts(monkeypatch):
     pairs = sum(solver.decompose.pairs_by_person(small))
     monkeypatch.setattr(solver.decompose, "DECOMPOSE_ABOVE_PAIRS", pairs - 1)
     assert solver.solve(small, params).stats["parts"] == 1
+
+
+def _pool_for(parts, search: float) -> SearchPool:
+    """A pool whose repeatable solve leaves ``search`` seconds for searching."""
+    fixed = 100.0 - search_seconds(100.0, parts)
+    return SearchPool(parts, solver.repeatable(fixed + search))
+
+
+def test_seconds_too_few_for_every_part_search_the_first_parts_and_no_more(month):
+    """Too little time for every part's least useful search: the first part gets
+    that least (MIN_PART_WORK), and once what it spent is counted nothing is left
+    for the next."""
+    parts = split(month, PART_PAIRS)
+    pool = _pool_for(parts, search_cost(MIN_PART_WORK) * 1.5)
+    first = pool.params(0, left=100.0)
+    assert first.deterministic_time == pytest.approx(MIN_PART_WORK)
+    assert first.seconds_of_work is None and not first.prove and not first.decompose
+    searched = solve(parts.problems[0], first)
+    assert searched.stats["work"] > 0
+    pool.spent(searched)
+    assert pool.params(1, left=100.0).deterministic_time == 0.0
+
+
+def test_ample_seconds_are_shared_by_pairs_and_never_overspent(month):
+    parts = split(month, PART_PAIRS)
+    search = search_cost(MIN_PART_WORK) * 10 * len(parts.problems)
+    pool = _pool_for(parts, search)
+    works = []
+    for k in range(len(parts.problems)):
+        works.append(pool.params(k, left=1000.0).deterministic_time)
+        pool.spent(
+            solver.Solution(solver.SolveStatus.FEASIBLE, 0, nan, 0, stats={"work": works[-1]})
+        )
+    assert all(w > MIN_PART_WORK for w in works)
+    assert sum(search_cost(w) for w in works) <= search + 1e-9
+    biggest = max(range(len(works)), key=lambda k: parts.pairs[k])
+    assert works[biggest] == max(works)
+
+
+def test_a_part_given_no_search_is_its_greedy_rota_read_back(month):
+    """No seconds left for searching: every part is its greedy rota, nothing
+    counted as work, and the joined rota still keeps every hard rule."""
+    parts = split(month, PART_PAIRS)
+    fixed = 100.0 - search_seconds(100.0, parts)
+    params = solver.repeatable(fixed)
+    joined = solve_in_parts(month, params, _solve_part, part_pairs=PART_PAIRS)
+    assert joined.status == solver.SolveStatus.FEASIBLE
+    assert joined.stats["work"] == 0
+    assert solver.evaluate(month, joined.assignments, joined.shadows).status == "feasible"

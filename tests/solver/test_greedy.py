@@ -108,3 +108,65 @@ def test_the_floors_are_the_rules_own_shortfalls(month):
     everyone = {si: list(pis) for si, pis in ctx.by_slot.items()}
     assert rule.floor(ctx) == rule.cost_of(month, everyone)
     assert rule.cost_of(month, {}) == weight * sum(s.min for s in month.slots)
+
+
+def _pass_only(p: solver.Problem) -> dict[int, list[int]]:
+    """Who the pass alone (no mending) puts on each slot."""
+    from solver.greedy import _Greedy
+
+    ctx = solver.build_model(p)
+    rota = _Greedy(ctx)
+    for si in range(len(p.slots)):
+        rota.fill(si)
+    return rota.on
+
+
+def _covered(p: solver.Problem) -> tuple[dict[int, list[int]], solver.Solution]:
+    rota = greedy_rota(solver.build_model(p))
+    on: dict[int, list[int]] = {}
+    for pi, si in rota:
+        on.setdefault(si, []).append(pi)
+    return on, solver.evaluate(p, duties(p, rota))
+
+
+def test_a_slot_left_short_is_mended_by_a_move_off_a_spare_duty():
+    """Both people fill the day shift to its target; the on-call that evening then
+    has nobody (one duty a day). One moves across: the day shift keeps its minimum."""
+    p = problem(
+        [slot(0, "D", lo=1, target=2), slot(0, "N", start_hour=17)], [person("a"), person("b")]
+    )
+    assert len(_pass_only(p)[1]) == 0
+    on, scored = _covered(p)
+    assert len(on[0]) == 1 and len(on[1]) == 1
+    assert scored.status == solver.SolveStatus.FEASIBLE and not scored.gaps
+
+
+def test_a_slot_left_short_is_mended_by_a_move_and_a_refill():
+    """The one person who can take the on-call holds the day shift, at its
+    minimum: they move, and someone who can only do days takes theirs."""
+    people = [person("a"), person("b", shifts=("D",))]
+    p = problem([slot(0, "D"), slot(0, "N", start_hour=17)], people)
+    assert _pass_only(p)[0] == [0]  # the pass put "a" on the day shift
+    on, scored = _covered(p)
+    assert on == {0: [1], 1: [0]}
+    assert scored.status == solver.SolveStatus.FEASIBLE and not scored.gaps
+
+
+def test_a_fixed_cell_is_never_moved_to_mend_another_slot():
+    people = [person("a"), person("b", shifts=("D",))]
+    slots = [slot(0, "D", lo=1, target=2), slot(0, "N", start_hour=17)]
+    p = problem(slots, people, fixed=(solver.FixedCell("a", 0, "D"),))
+    on, scored = _covered(p)
+    assert 0 in on[0] and 1 not in on
+    assert [g.missing for g in scored.gaps] == [1]
+
+
+def test_a_move_never_leaves_a_locum_alone():
+    """Moving the AMHP off the day shift would leave the locum alone on it, so
+    the on-call stays short rather than break that rule."""
+    people = [person("a"), person("l", role="locum", shifts=("D",))]
+    p = problem([slot(0, "D", lo=1, target=2), slot(0, "N", start_hour=17)], people)
+    assert sorted(_pass_only(p)[0]) == [0, 1]
+    on, scored = _covered(p)
+    assert sorted(on[0]) == [0, 1] and 1 not in on
+    assert scored.status == solver.SolveStatus.FEASIBLE
