@@ -285,11 +285,28 @@ def solve_in_parts(
         announce(f"part {k + 1} of {len(parts.problems)}")
         found = solve_part(sub, pool.params(k, left), stop)
         pool.spent(found)
+        if found.status == SolveStatus.UNKNOWN and not (stop is not None and stop.is_set()):
+            found = _unsearched(sub, pool.params(k, left), solve_part, started + params.time_limit)
         solutions.append(found)
         if not found.status.found:
             status = SolveStatus.INFEASIBLE if found.status == SolveStatus.INFEASIBLE else None
             return _none(status or SolveStatus.UNKNOWN, started, solutions, parts)
     return join(problem, parts, solutions, time.monotonic() - started)
+
+
+def _unsearched(
+    sub: Problem, params: SolveParams, solve_part: SolvePart, deadline: float
+) -> Solution:
+    """A part that found no rota in its share of the wall-clock cap (a loaded
+    machine): its greedy rota read back, with no search and all the time left.
+    That rota depends on when the cap struck, so the whole is not repeatable."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return Solution(SolveStatus.UNKNOWN, nan, nan, 0.0)
+    found = solve_part(
+        sub, dataclasses.replace(params, time_limit=left, deterministic_time=0.0), None
+    )
+    return dataclasses.replace(found, stats={**found.stats, "repeatable": False})
 
 
 def search_seconds(seconds: float, parts: Split) -> float:

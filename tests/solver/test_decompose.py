@@ -193,3 +193,25 @@ def test_a_part_given_no_search_is_its_greedy_rota_read_back(month):
     assert joined.status == solver.SolveStatus.FEASIBLE
     assert joined.stats["work"] == 0
     assert solver.evaluate(month, joined.assignments, joined.shadows).status == "feasible"
+
+
+def test_a_part_out_of_its_share_of_the_clock_falls_back_to_its_greedy_rota(month):
+    """A loaded machine: the first part's share of the wall-clock cap is over
+    before its model is built. It is solved again with no search and all the time
+    left, so the whole still has a rota, which keeps every hard rule and says it
+    is not repeatable."""
+    calls: list[solver.SolveParams] = []
+
+    def loaded_first(problem, params, stop):
+        calls.append(params)
+        if len(calls) == 1:
+            params = replace(params, time_limit=1e-9)
+        return solve(problem, params, stop=stop)
+
+    params = replace(solver.repeatable(5.0), time_limit=300)
+    joined = solve_in_parts(month, params, loaded_first, part_pairs=PART_PAIRS)
+    assert joined.status == solver.SolveStatus.FEASIBLE
+    assert calls[1].deterministic_time == 0.0  # the same part again, unsearched
+    assert len(calls) == joined.stats["parts"] + 1
+    assert not joined.stats["repeatable"]
+    assert solver.evaluate(month, joined.assignments, joined.shadows).status == "feasible"
