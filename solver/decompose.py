@@ -342,19 +342,35 @@ class SearchPool:
         share = self.parts.share(k)
         rest = sum(self.parts.share(j) for j in range(k, len(self.parts.problems)))
         budget = self.base.deterministic_time
+        cap = left * share / rest
         if self.seconds is not None:
             budget = self.work(share / rest)
+            cap = left * self.expected(k, budget) / self.expected_from(k)
         elif budget is not None:
             budget *= share
         return dataclasses.replace(
             self.base,
-            time_limit=left * share / rest,
+            time_limit=cap,
             seconds_of_work=None,
             deterministic_time=budget,
             decompose=False,
             greedy=True,
             prove=False,
         )
+
+    def expected(self, k: int, work: float) -> float:
+        """The seconds part ``k`` is expected to take with ``work`` to search."""
+        fixed = PAIR_SECONDS * self.parts.pairs[k] + PART_SECONDS
+        return fixed + (search_cost(work) if work > 0 else 0.0)
+
+    def expected_from(self, k: int) -> float:
+        """The seconds parts ``k``.. are expected to take, the search left included:
+        a part's share of the wall-clock cap is its share of this, so a searched
+        part is not cut short by a cap sized for one that only reads its rota back
+        (measured at 5,000 people on a machine running the test suite: 5.9 units
+        of work done against 8.9 idle)."""
+        fixed = sum(self.expected(j, 0.0) for j in range(k, len(self.parts.problems)))
+        return fixed + (self.seconds or 0.0)
 
     def work(self, fraction: float) -> float:
         """The work for a part owed ``fraction`` of the search seconds left."""

@@ -167,6 +167,20 @@ def test_seconds_too_few_for_every_part_search_the_first_parts_and_no_more(month
     assert pool.params(1, left=100.0).deterministic_time == 0.0
 
 
+def test_a_searched_part_gets_more_of_the_wall_clock_cap_than_one_read_back(month):
+    """The cap is shared as the parts are expected to take: the searched first
+    part more than the next, of about its size, which only reads its rota back."""
+    parts = split(month, PART_PAIRS)
+    pool = _pool_for(parts, search_cost(MIN_PART_WORK) * 1.5)
+    first = pool.params(0, left=100.0)
+    pool.spent(
+        solver.Solution(solver.SolveStatus.FEASIBLE, 0, nan, 0, stats={"work": MIN_PART_WORK})
+    )
+    second = pool.params(1, left=100.0)
+    assert first.deterministic_time > 0 and second.deterministic_time == 0
+    assert first.time_limit > 2 * second.time_limit * parts.pairs[0] / parts.pairs[1]
+
+
 def test_ample_seconds_are_shared_by_pairs_and_never_overspent(month):
     parts = split(month, PART_PAIRS)
     search = search_cost(MIN_PART_WORK) * 10 * len(parts.problems)
