@@ -11,6 +11,16 @@ from solver.context import ModelContext
 # the time limit: propagation, no search. What a solve takes past its limit is
 # measured in benchmarks/time_limits.py (figures in benchmarks/RESULTS.md).
 SETTLE_MARGIN = 2.0
+# ...and per variable of the model beyond that: loading and presolving a model of
+# hundreds of thousands of variables alone takes seconds (Curtois instance 23,
+# 380,000 variables: its constructed rota was not read back within 2 s, and the
+# solve had no rota).
+SETTLE_SECONDS_PER_VARIABLE = 2e-5
+
+
+def settle_margin(ctx: ModelContext) -> float:
+    """The seconds reading a rota back may take past the limit, by model size."""
+    return SETTLE_MARGIN + SETTLE_SECONDS_PER_VARIABLE * len(ctx.model.proto.variables)
 
 
 def duties(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[int, int]:
@@ -44,7 +54,7 @@ def settle(ctx: ModelContext, solver: cp_model.CpSolver, values: dict[int, int])
     against the 38 201 reported."""
     hint(ctx, values)
     solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.max_time_in_seconds = SETTLE_MARGIN
+    solver.parameters.max_time_in_seconds = settle_margin(ctx)
     solver.parameters.max_deterministic_time = float("inf")
     try:
         return solver.solve(ctx.model)
