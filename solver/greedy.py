@@ -192,8 +192,8 @@ class _Greedy:
         return False
 
     def others_keep(self, si: int) -> bool:
-        """Everyone on the slot still keeps every hard rule (a locum or trainee
-        is not left alone on it)."""
+        """Everyone on the slot still keeps every hard rule (a locum is not left
+        alone on it)."""
         people = self.problem.people
         for o in self.on[si]:
             occupants = [people[q].id for q in self.on[si] if q != o]
