@@ -62,6 +62,12 @@ FIRST_PHASE_SHARE = 0.7
 CONSTRUCT_ABOVE = 30_000
 # Share of the time limit the construction may use (it is usually far quicker).
 CONSTRUCT_SHARE = 0.3
+# Workers on models too large for one copy per worker in memory. Measured on
+# Curtois instance 24 (1.1 million variables, 600 s, benchmarks/RESULTS.md): with
+# 8 workers the process was killed at 24.3 GB resident on a 23 GB machine, with 2
+# it peaked at 9.3 GB; instance 23 (380,000 variables, 8 workers) peaked at 1.9 GB.
+MEMORY_VARIABLES = 500_000
+MEMORY_WORKERS = 2
 # Share of the limits for completing a first rota's hint (every variable worked
 # out for its duties: propagation and a first solution, usually far less).
 COMPLETE_SHARE = 0.15
@@ -164,6 +170,7 @@ def solve(
     except OutOfTime:
         wall = time.monotonic() - started
         return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats={"model_built": False})
+    params = _within_memory(params, ctx)
     solver = _new_solver(params)
     reporter = _Reporter(on_progress, started, ctx) if on_progress else None
     budget = Budget(params, started, work_budget(params, ctx))
@@ -222,6 +229,7 @@ def solve(
         "shadow_vars": len(ctx.y),
         "model_built": True,
         "work": round(budget.work_spent, 3),
+        "workers": params.workers,
         # A repeatable solve that hit the wall-clock cap stopped at a point the
         # machine's load chose: its rota may differ from an idle machine's.
         "repeatable": params.repeatable and budget.left() > 0,
@@ -232,6 +240,14 @@ def solve(
         name = SolveStatus.INFEASIBLE if code == cp_model.INFEASIBLE else SolveStatus.UNKNOWN
         return Solution(name, float("nan"), bound, wall, stats=stats)
     return _read_solution(ctx, solver, code == cp_model.OPTIMAL, wall, stats, proven, bound)
+
+
+def _within_memory(params: SolveParams, ctx: ModelContext) -> SolveParams:
+    """At most MEMORY_WORKERS workers on a model of more than MEMORY_VARIABLES
+    variables: each worker holds its own copy of the model."""
+    if len(ctx.model.proto.variables) > MEMORY_VARIABLES and params.workers > MEMORY_WORKERS:
+        return replace(params, workers=MEMORY_WORKERS)
+    return params
 
 
 def _decomposes(problem: Problem, params: SolveParams) -> bool:

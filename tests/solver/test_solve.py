@@ -80,3 +80,18 @@ def test_progress_counts_the_people_missing_in_each_rota_found():
         short, solver.SolveParams(time_limit=20, workers=1), on_progress=heard.append
     )
     assert heard and heard[-1].missing == sum(g.missing for g in sol.gaps) == 3
+
+
+def test_a_model_past_the_memory_threshold_is_searched_by_fewer_workers(monkeypatch):
+    """Each worker holds a copy of the model: above MEMORY_VARIABLES the solve
+    uses MEMORY_WORKERS, below it the workers asked for, and the rota is still
+    proven either way."""
+    import importlib
+
+    solve_module = importlib.import_module("solver.solve")
+    eight = solver.SolveParams(time_limit=60, workers=8)
+    assert solver.solve(REPAIR, eight).stats["workers"] == 8
+    monkeypatch.setattr(solve_module, "MEMORY_VARIABLES", 1)
+    capped = solver.solve(REPAIR, eight)
+    assert capped.stats["workers"] == solve_module.MEMORY_WORKERS < 8
+    assert capped.status == SolveStatus.OPTIMAL
