@@ -245,9 +245,14 @@ def solve(
 def _within_memory(params: SolveParams, ctx: ModelContext) -> SolveParams:
     """At most MEMORY_WORKERS workers on a model of more than MEMORY_VARIABLES
     variables: each worker holds its own copy of the model."""
-    if len(ctx.model.proto.variables) > MEMORY_VARIABLES and params.workers > MEMORY_WORKERS:
-        return replace(params, workers=MEMORY_WORKERS)
-    return params
+    return replace(params, workers=_workers(params.workers, ctx))
+
+
+def _workers(asked: int, ctx: ModelContext) -> int:
+    """``asked`` workers, or MEMORY_WORKERS if fewer and the model is that large."""
+    if len(ctx.model.proto.variables) > MEMORY_VARIABLES:
+        return min(asked, MEMORY_WORKERS)
+    return asked
 
 
 def _decomposes(problem: Problem, params: SolveParams) -> bool:
@@ -469,7 +474,7 @@ def _lexicographic(
             # the bound of an understaffed month may not move for seconds; with 8 it is
             # proven in well under a second. The phase is short, so the extra threads
             # cost little.
-            solver.parameters.num_workers = max(params.workers, COVER_FIRST_WORKERS)
+            solver.parameters.num_workers = _workers(max(params.workers, COVER_FIRST_WORKERS), ctx)
             code = solver.solve(ctx.model)
             budget.spent(solver)
             solver.parameters.num_workers = params.workers
