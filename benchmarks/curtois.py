@@ -176,6 +176,7 @@ def solve_instance(
     cp_sat: tuple = (),
     construct: bool | None = None,
     deterministic_time: float | None = None,
+    groups_only: bool | None = None,
 ) -> Result:
     inst = parse(path)
     problem = to_problem(inst)
@@ -189,6 +190,7 @@ def solve_instance(
             cp_sat=cp_sat,
             construct=construct,
             deterministic_time=deterministic_time,
+            groups_only=groups_only,
         ),
         on_progress=lambda p: first.append(p.elapsed),
     )

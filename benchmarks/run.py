@@ -42,13 +42,18 @@ def _peak_mb() -> float:
 
 
 def curtois_case(
-    number: int, time_limit: float, workers: int, cp_sat: tuple = (), construct: bool | None = None
+    number: int,
+    time_limit: float,
+    workers: int,
+    cp_sat: tuple = (),
+    construct: bool | None = None,
+    groups_only: bool | None = None,
 ) -> dict:
     from benchmarks.curtois import DATA, best_known, solve_instance, write_solution
     from benchmarks.curtois_scorer import score
 
     path = DATA / f"Instance{number}.txt"
-    result = solve_instance(path, time_limit, workers, cp_sat, construct)
+    result = solve_instance(path, time_limit, workers, cp_sat, construct, groups_only=groups_only)
     best = best_known()[result.instance]
     found = solver.SolveStatus(result.status).found
     if found:
@@ -188,7 +193,7 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
     command += "".join(f" --cp-sat {x}" for x in args.cp_sat)
     if suite == "curtois":
         command += f" --instances {args.instances} --workers {args.workers}"
-        command += f" --construct {args.construct}"
+        command += f" --construct {args.construct} --groups-only {args.groups_only}"
     else:
         command += f" --sizes {args.sizes} --months {args.months} --search {args.search}"
     workers = args.workers
@@ -231,17 +236,24 @@ def main() -> None:
         help="start from a rota built a few people at a time (auto: by model size)",
     )
     parser.add_argument(
+        "--groups-only",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="build and improve the rota group by group, no whole model (auto: by size)",
+    )
+    parser.add_argument(
         "--search",
         choices=["portfolio", "repeatable"],
         default="portfolio",
         help="amhp: the product's repeatable search (a work budget) or the free portfolio",
     )
     args = parser.parse_args()
-    construct = {"auto": None, "on": True, "off": False}[args.construct]
+    choice = {"auto": None, "on": True, "off": False}
+    construct, groups_only = choice[args.construct], choice[args.groups_only]
     cp_sat = tuple((k, _literal(v)) for k, v in (x.split("=", 1) for x in args.cp_sat))
     if args.suite == "curtois":
         cases = [
-            (curtois_case, (n, args.time_limit, args.workers, cp_sat, construct))
+            (curtois_case, (n, args.time_limit, args.workers, cp_sat, construct, groups_only))
             for n in _numbers(args.instances)
         ]
     else:

@@ -27,6 +27,10 @@ class SolveParams:
     # divided between them (solver.decompose): None decides by size
     # (DECOMPOSE_ABOVE_PAIRS (person, slot) pairs).
     decompose: bool | None = None
+    # Build and improve the rota group by group and never as one whole model
+    # (solver.construct_only): None decides by size (GROUPS_ONLY_ABOVE_PAIRS
+    # (person, slot) pairs) and by whether a model of the rota alone prices it.
+    groups_only: bool | None = None
     # Start from the greedy rota (solver.greedy) where it suits the problem:
     # None decides by size (GREEDY_ABOVE_PEOPLE); True at any size (the parts of
     # a decomposed solve, whose search budget may be too small to find a rota).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from math import isnan, nan
 
@@ -13,6 +13,8 @@ from ortools.sat.python import cp_model
 
 from solver.budget import Budget
 from solver.construct import construct
+from solver.construct_only import groups_work, solve_by_groups
+from solver.construct_only import suits as groups_only_suits
 from solver.context import ModelContext, PenaltyTerm
 from solver.deadline import DeadlineModel, OutOfTime
 from solver.decompose import solve_in_parts
@@ -20,6 +22,7 @@ from solver.decompose import suits as decompose_suits
 from solver.explain import explained_gaps
 from solver.greedy import greedy_rota
 from solver.greedy import suits as greedy_suits
+from solver.held import HeldOnly
 from solver.hints import complete
 from solver.hints import duties as _duties
 from solver.hints import hint as _hint
@@ -77,10 +80,13 @@ def build_model(
     problem: Problem,
     deadline: float | None = None,
     on_step: Callable[[str, float], None] | None = None,
+    only: Iterable[tuple[int, int]] | None = None,
 ) -> ModelContext:
     """The whole model; :class:`OutOfTime` once past ``deadline`` (checked as it
     grows, solver.deadline). ``on_step`` hears each step's name and seconds (the
-    context, each rule that applies, the objective): benchmarks/model_build.py."""
+    context, each rule that applies, the objective): benchmarks/model_build.py.
+    ``only`` (person index, slot index): a variable for these pairs alone, every
+    other pair held off (solver.held)."""
     # Without a deadline (a construction group, a cover check) a plain model: no
     # look at the clock on every addition.
     model = DeadlineModel(deadline) if deadline is not None else cp_model.CpModel()
@@ -95,7 +101,8 @@ def build_model(
             on_step(name, now - clock)
             clock = now
 
-    ctx = ModelContext(problem, excluders=HARD_RULES, model=model)
+    excluders = HARD_RULES if only is None else (*HARD_RULES, HeldOnly(problem, only))
+    ctx = ModelContext(problem, excluders=excluders, model=model)
     step("context")
     for hard in HARD_RULES:
         if hard.applies(problem):
@@ -164,6 +171,8 @@ def solve(
     params = params or SolveParams()
     if _decomposes(problem, params):
         return solve_in_parts(problem, params, _solve_part, stop, on_phase or (lambda _n: None))
+    if _groups_only(problem, params):
+        return _solve_by_groups(problem, params, stop)
     started = time.monotonic()
     try:
         ctx = build_model(problem, started + params.time_limit)
@@ -263,6 +272,79 @@ def _decomposes(problem: Problem, params: SolveParams) -> bool:
 
 def _solve_part(problem: Problem, params: SolveParams, stop: threading.Event | None) -> Solution:
     return solve(problem, params, stop=stop)
+
+
+def _groups_only(problem: Problem, params: SolveParams) -> bool:
+    if params.groups_only is None:
+        return groups_only_suits(problem)
+    return params.groups_only
+
+
+def _solve_by_groups(
+    problem: Problem, params: SolveParams, stop: threading.Event | None
+) -> Solution:
+    """solver.construct_only, with this module's group solves and read-back."""
+    started = time.monotonic()
+    # The construction's groups past their share look for a first rota within
+    # what is left of these limits (_solve_group).
+    budget = Budget(params, started, groups_work(params))
+
+    def solve_group(sub: Problem, seconds: float, workers: int, work: float | None):
+        return _solve_group(sub, seconds, workers, work, budget)
+
+    def read(whole: Problem, rota: dict, stats: dict) -> Solution:
+        return _read_held(whole, rota, started, stats)
+
+    stopped = stop.is_set if stop is not None else lambda: False
+    return solve_by_groups(problem, params, solve_group, _improve_group, read, stopped)
+
+
+def _improve_group(
+    problem: Problem, seconds: float, workers: int, work: float | None, current: dict
+) -> dict | None:
+    """One group of the second pass (solver.regroup): a rota that costs less
+    than ``current`` on the group's problem, searched from it within
+    ``seconds`` (and ``work``: then repeatably), or ``None``."""
+    ctx = build_model(problem)
+    if any(value and key not in ctx.x for key, value in current.items()):
+        return None  # not a rota of this problem: nothing to start from
+    values = {var.index: current.get(key, 0) for key, var in ctx.x.items()}
+    values.update({var.index: 0 for var in ctx.y.values()})
+    held = cp_model.CpSolver()
+    held.parameters.num_workers = 1
+    if _settle(ctx, held, values) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    cost = held.objective_value
+    _hint(ctx, dict(enumerate(held.response_proto.solution)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = seconds
+    if work is not None:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = work
+    code = solver.solve(ctx.model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < cost:
+        return _group_rota(ctx, solver, code)
+    return None
+
+
+def _read_held(problem: Problem, rota: dict, started: float, stats: dict) -> Solution:
+    """``rota`` read back by a model of its own duties alone (solver.held)."""
+    ctx = build_model(problem, only=[key for key, value in rota.items() if value])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    code = _settle(ctx, solver, {var.index: 1 for var in ctx.x.values()})
+    stats = {
+        **stats,
+        "variables": len(ctx.model.proto.variables),
+        "assignment_vars": len(ctx.x),
+    }
+    wall = time.monotonic() - started
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Every group kept the hard rules; a rota refused here is a bug, said as
+        # no rota rather than a wrong one.
+        return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats=stats)
+    return _read_solution(ctx, solver, False, wall, stats, (False, False, False), nan)
 
 
 def _new_solver(params: SolveParams) -> cp_model.CpSolver:

@@ -49,6 +49,11 @@ Placed = Mapping[int, Sequence[int]]
 
 
 class SoftRule(Rule):
+    # Whether its terms depend on who else could take each slot (each person's
+    # share of the slots' targets): a model holding only a rota's own duties
+    # (solver.held) would price it differently from the whole model.
+    shares_targets: bool = False
+
     def weight(self, problem: Problem) -> int:
         return getattr(problem.rules.weights, self.name)
 

@@ -154,6 +154,7 @@ class _FairnessRule(SoftRule):
 
     unit = "duty days"
     history_keys: tuple[str, ...] = ()
+    shares_targets = True
 
     def counts(self, problem: Problem, slot: Slot) -> bool:
         raise NotImplementedError

@@ -1,0 +1,101 @@
+"""A rota built and improved a few people at a time, never as one whole model.
+
+Why: a long horizon of a large service has too many (person, slot) pairs for
+one model. Curtois instance 24 (150 nurses, a year: 1.1 million assignment
+variables) needed 9.3 GB with two workers, and in ten minutes the construction
+running beside it never finished, so there was no rota; on 22 and 23 the whole
+model's search never improved on the constructed rota it was given.
+
+Here the construction (solver.construct) builds the first rota group by group;
+the second pass (solver.regroup) re-solves each group against the cover
+everyone else leaves, for the rest of the time; and the rota is read back by a
+model of its own duties alone (solver.held), which prices it as the whole
+model would. No model ever holds more than one group's pairs or the rota's
+duties. Nothing is proven: the status is ``feasible``, with no bound.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from math import nan
+
+from solver.construct import GROUP_PAIRS, Solve, construct
+from solver.decompose import pairs_by_person
+from solver.held import exact
+from solver.params import SolveParams
+from solver.problem import Problem
+from solver.regroup import Improve, Rota, regroup
+from solver.repeatable import work_per_second
+from solver.solution import Solution, SolveStatus
+
+# Problems with more (person, slot) pairs than this are solved group by group.
+# Measured (benchmarks/RESULTS.md, "Group by group"): on Curtois 22 (135,000
+# pairs) and 23 (380,000) the whole model's search never moved from the
+# constructed rota it was given, while the second pass improved it.
+GROUPS_ONLY_ABOVE_PAIRS = 120_000
+# Share of the time limit (and of a repeatable solve's work) the construction
+# may use; the second pass has the rest, less what reading the rota back takes.
+CONSTRUCTION_SHARE = 0.5
+# Seconds kept back for reading the rota back, per (person, slot) pair: the held
+# model's pairs are found among all of them (measured on Curtois 24, 1.1 million
+# pairs: see RESULTS.md), plus the explanation of its gaps.
+READ_SECONDS_PER_PAIR = 2e-5
+READ_SECONDS = 2.0
+
+# (problem, rota, stats) -> the rota read back and explained.
+Read = Callable[[Problem, Rota, dict], Solution]
+
+
+def suits(problem: Problem) -> bool:
+    """Many pairs, and a model of the rota's duties alone prices it exactly."""
+    return sum(pairs_by_person(problem)) > GROUPS_ONLY_ABOVE_PAIRS and exact(problem)
+
+
+def solve_by_groups(
+    problem: Problem,
+    params: SolveParams,
+    solve_group: Solve,
+    improve: Improve,
+    read: Read,
+    stop: Callable[[], bool] = lambda: False,
+) -> Solution:
+    """Construct, improve and read back within ``params``' limits; ``unknown``
+    (no rota) when a group has none."""
+    started = time.monotonic()
+    pairs = sum(pairs_by_person(problem))
+    work = groups_work(params)
+    reading = READ_SECONDS + READ_SECONDS_PER_PAIR * pairs
+    building = params.time_limit * CONSTRUCTION_SHARE
+    share = None
+    if work is not None:  # the work limits it; the clock is the safety cap
+        share = work * CONSTRUCTION_SHARE
+        building = params.time_limit - reading
+    rota = construct(problem, building, solve_group, work=share)
+    if rota is None:
+        wall = time.monotonic() - started
+        return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats={"model_built": False})
+    left = started + params.time_limit - reading - time.monotonic()
+    rest = work - share if work is not None and share is not None else None
+    rota, done = regroup(problem, rota, left, improve, work=rest, stop=stop)
+    stats = {
+        "model_built": False,
+        "pairs": pairs,
+        "work": work,
+        **done,
+        # With a work budget every group searches interleaved on a fixed share of
+        # it; a second pass the clock cut short stopped where the load chose.
+        "repeatable": work is not None and not done["out_of_time"],
+    }
+    solution = read(problem, rota, stats)
+    return solution
+
+
+def groups_work(params: SolveParams) -> float | None:
+    """A repeatable solve's work: given outright, or the seconds asked at the rate
+    of a group's model (about GROUP_PAIRS variables; solver.repeatable)."""
+    if params.deterministic_time is not None:
+        return params.deterministic_time
+    if params.repeatable and params.seconds_of_work is not None:
+        return params.seconds_of_work * work_per_second(GROUP_PAIRS)
+    return None

@@ -1,0 +1,107 @@
+"""The construction's second pass: each group of people re-solved against the
+cover everyone else leaves, starting from its own rota, and kept only when
+that costs less.
+
+Why: the construction (solver.construct) rosters each group against what the
+groups before it left, so the first groups took the slots they liked best
+and the last ones met whatever cover was still missing. A group re-solved once
+everyone is placed sees the whole month's cover as it stands: it can move a duty
+from a slot others already fill to one still short, and no group's change can
+cost the whole more than it saves (see ``Regroup.better``).
+
+Each group's sub-problem prices its people's own rules exactly, and the
+slots' cover with everyone else's duties taken off each level; for cover
+priced linearly under and over a level, that differs from the whole rota's
+cost by a constant (the level clamped at zero is where others already reach
+it: no shortfall left either way, and each person over costs the same). So a
+cheaper group rota is a cheaper whole rota.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from solver.construct import GROUP_WORKERS, group_problem, group_size
+from solver.problem import Problem
+
+Rota = dict[tuple[int, int], int]
+# (group's problem, seconds, workers, work or None, its current rota keyed by
+# (index within the group, slot index)) -> a rota that costs less, or None.
+Improve = Callable[[Problem, float, int, float | None, Rota], Rota | None]
+# The least seconds worth giving one group (its model built, the current rota
+# loaded and searched from): with less left, no further group is searched.
+MIN_GROUP_SECONDS = 0.5
+# Passes a repeatable second pass shares its work between: each group's search
+# gets an equal, fixed part of it.
+REPEATABLE_PASSES = 2
+
+
+def regroup(
+    problem: Problem,
+    rota: Rota,
+    time_limit: float,
+    improve: Improve,
+    size: int | None = None,
+    work: float | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> tuple[Rota, dict]:
+    """``rota`` (person index, slot index) -> 0/1 improved group by group, pass
+    after pass, until ``time_limit`` (or ``work``: each group's search is then
+    repeatable and its share of the work fixed) is spent, ``stop`` says so, or a
+    whole pass changes nothing. Passes after the first shift the groups by half
+    a group, so neighbours of different groups meet. Returns the rota and what
+    was done (passes, groups searched and improved, and whether the clock
+    stopped it)."""
+    people = len(problem.people)
+    size = size or group_size(problem)
+    deadline = time.monotonic() + time_limit
+    placed = Counter(si for (_pi, si), value in rota.items() if value)
+    rota = dict(rota)
+    done = {"passes": 0, "groups_searched": 0, "groups_improved": 0, "out_of_time": False}
+    while not stop():
+        groups = _groups(people, size, done["passes"])
+        group_work = None
+        if work is not None:
+            if done["passes"] == REPEATABLE_PASSES:
+                break
+            group_work = work / REPEATABLE_PASSES / len(groups)
+        changed = False
+        for g, members in enumerate(groups):
+            left = deadline - time.monotonic()
+            if left < MIN_GROUP_SECONDS or stop():
+                done["out_of_time"] = left < MIN_GROUP_SECONDS
+                return rota, done
+            seconds = max(left / (len(groups) - g), MIN_GROUP_SECONDS)
+            start = members.start
+            mine = {(pi, si): v for (pi, si), v in rota.items() if pi in members}
+            for (_pi, si), value in mine.items():
+                placed[si] -= value
+            group = problem.people[members.start : members.stop]
+            sub = group_problem(problem, group, placed, start)
+            current = {(pi - start, si): v for (pi, si), v in mine.items()}
+            better = improve(sub, seconds, GROUP_WORKERS, group_work, current)
+            done["groups_searched"] += 1
+            if better is not None:
+                changed = True
+                done["groups_improved"] += 1
+                for pi, _si in mine:
+                    del rota[pi, _si]
+                mine = {(start + pi, si): v for (pi, si), v in better.items()}
+                rota.update(mine)
+            for (_pi, si), value in mine.items():
+                placed[si] += value
+        done["passes"] += 1
+        if not changed:
+            break
+    return rota, done
+
+
+def _groups(people: int, size: int, n: int) -> list[range]:
+    """The groups of pass ``n`` (person indexes): every ``size`` people, shifted
+    by half a group on odd passes (the first group then has the half before it)."""
+    shift = (size // 2) if n % 2 else 0
+    starts = [0, *range(shift, people, size)] if shift else list(range(0, people, size))
+    ends = [*starts[1:], people]
+    return [range(a, b) for a, b in zip(starts, ends, strict=True)]
