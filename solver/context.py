@@ -8,7 +8,7 @@ boolean per (person, slot) pair that could ever be true.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -71,12 +71,14 @@ def exclusion_reason(
 
 
 def candidate_pairs(
-    problem: Problem, excluders: Iterable[Excluder]
+    problem: Problem,
+    excluders: Iterable[Excluder],
+    only: Container[tuple[int, int]] | None = None,
 ) -> Iterator[tuple[int, int, bool]]:
     """(person index, slot index, counted) for every pair that could ever be
     held: counted (an assignment) when nothing excludes it, else as a shadow
     where the person may attend supernumerary. Slot by slot, in the order the
-    model makes its variables."""
+    model makes its variables. ``only``: no pair outside it (solver.held)."""
     excluders = tuple(excluders)
     by_shift: dict[str, list[int]] = defaultdict(list)  # does_shift, by shift type
     for pi, person in enumerate(problem.people):
@@ -84,6 +86,8 @@ def candidate_pairs(
             by_shift[shift].append(pi)
     for si, slot in enumerate(problem.slots):
         for pi in by_shift.get(slot.shift, ()):
+            if only is not None and (pi, si) not in only:
+                continue
             person = problem.people[pi]
             if not exclusion_reason(problem, person, slot, excluders):
                 yield pi, si, True
@@ -122,6 +126,9 @@ class ModelContext:
     # Each fairness rule's split of the slots' targets (person -> share), worked out
     # once for the model and read again by the greedy first rota.
     shares: dict[str, dict[int, float]] = field(default_factory=dict)
+    # Variables for these (person, slot) pairs alone, every other pair held off
+    # (solver.held); None: every pair that could be held.
+    only: Container[tuple[int, int]] | None = None
 
     def __post_init__(self) -> None:
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -130,7 +137,7 @@ class ModelContext:
         self.by_slot: dict[int, list[int]] = defaultdict(list)
         self.shadows_by_slot: dict[int, list[int]] = defaultdict(list)
         problem = self.problem
-        for pi, si, counted in candidate_pairs(problem, self.excluders):
+        for pi, si, counted in candidate_pairs(problem, self.excluders, self.only):
             pid = problem.people[pi].id
             if counted:
                 var = self.x[pi, si] = self.model.new_bool_var(f"x_{pid}_{si}")

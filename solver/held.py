@@ -1,9 +1,10 @@
 """A model of one rota alone: a variable for each of its duties and none for
-any other pair, so every other pair is held off as if a hard rule excluded it.
+any other pair (``build_model(only=...)``), so every other pair is held off as
+if a hard rule excluded it.
 
 Why: reading back a rota of a very large model (Curtois instance 24: 1.1 million
 assignment variables) means building that whole model, which with two workers
-needed 9.3 GB; the rota itself has about 40,000 duties. Every rule treats a pair
+needed 9.3 GB; the rota itself has about 24,000 duties. Every rule treats a pair
 with no variable as not held (a wanted day with no slot still costs its request,
 a minimum run counts the day as off), so the rota's hard rules and penalties are
 those of the whole model, except for rules that share the slots' targets
@@ -14,28 +15,8 @@ any such rule weighted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from solver.problem import Person, Problem, Slot
+from solver.problem import Problem
 from solver.rules.soft import SOFT_RULES
-
-
-class HeldOnly:
-    """An excluder (solver.context.Excluder): every pair not in ``pairs``
-    (person index, slot index) is ruled out."""
-
-    name = "held_only"
-
-    def __init__(self, problem: Problem, pairs: Iterable[tuple[int, int]]) -> None:
-        self._held = {
-            (problem.people[pi].id, problem.slots[si].day, problem.slots[si].shift)
-            for pi, si in pairs
-        }
-
-    def excludes(self, problem: Problem, person: Person, slot: Slot) -> str | None:
-        if (person.id, slot.day, slot.shift) in self._held:
-            return None
-        return "not in the rota being read"
 
 
 def exact(problem: Problem) -> bool:

@@ -22,7 +22,6 @@ from solver.decompose import suits as decompose_suits
 from solver.explain import explained_gaps
 from solver.greedy import greedy_rota
 from solver.greedy import suits as greedy_suits
-from solver.held import HeldOnly
 from solver.hints import complete
 from solver.hints import duties as _duties
 from solver.hints import hint as _hint
@@ -101,8 +100,8 @@ def build_model(
             on_step(name, now - clock)
             clock = now
 
-    excluders = HARD_RULES if only is None else (*HARD_RULES, HeldOnly(problem, only))
-    ctx = ModelContext(problem, excluders=excluders, model=model)
+    held = frozenset(only) if only is not None else None
+    ctx = ModelContext(problem, excluders=HARD_RULES, model=model, only=held)
     step("context")
     for hard in HARD_RULES:
         if hard.applies(problem):

@@ -71,10 +71,14 @@ class MinRestHours(HardRule):
                         ctx.model.add_bool_or([pair[0].Not(), pair[1].Not()])
 
     def blocks(self, problem, held, pi, si, occupants):
+        # conflicts() for each held duty, with the slot's bounds worked out once:
+        # a year's rota holds hundreds, and every gap asks of everyone.
         slot = problem.slots[si]
+        rest = timedelta(hours=problem.rules.min_rest_hours)
+        ends, starts = slot.end + rest, slot.start - rest
         for other in held:
             o = problem.slots[other]
-            if o.day != slot.day and self.conflicts(problem, o, slot):
+            if o.day != slot.day and o.start < ends and o.end > starts:
                 when = "after" if o.start < slot.start else "before"
                 return f"rest {when} {_fmt(problem, o)}"
         return None
