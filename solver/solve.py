@@ -329,6 +329,7 @@ def _improve_group(
 
 def _read_held(problem: Problem, rota: dict, started: float, stats: dict) -> Solution:
     """``rota`` read back by a model of its own duties alone (solver.held)."""
+    reading = time.monotonic()
     ctx = build_model(problem, only=[key for key, value in rota.items() if value])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -338,12 +339,13 @@ def _read_held(problem: Problem, rota: dict, started: float, stats: dict) -> Sol
         "variables": len(ctx.model.proto.variables),
         "assignment_vars": len(ctx.x),
     }
-    wall = time.monotonic() - started
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Every group kept the hard rules; a rota refused here is a bug, said as
         # no rota rather than a wrong one.
-        return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats=stats)
-    return _read_solution(ctx, solver, False, wall, stats, (False, False, False), nan)
+        return Solution(SolveStatus.UNKNOWN, nan, nan, time.monotonic() - started, stats=stats)
+    solution = _read_solution(ctx, solver, False, 0.0, stats, (False, False, False), nan)
+    stats["read_seconds"] = round(time.monotonic() - reading, 1)  # explanation included
+    return replace(solution, wall_time=time.monotonic() - started)
 
 
 def _new_solver(params: SolveParams) -> cp_model.CpSolver:
