@@ -164,7 +164,8 @@ class Result:
         return {
             "instance": self.instance,
             "objective": round(self.objective),
-            "bound": round(self.bound),
+            # None: no bound known (a rota built group by group proves nothing).
+            "bound": round(self.bound) if self.bound == self.bound else None,
             "roster": self.roster,
         }
 

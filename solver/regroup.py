@@ -5,16 +5,18 @@ that costs less.
 Why: the construction (solver.construct) rosters each group against what the
 groups before it left, so the first groups took the slots they liked best
 and the last ones met whatever cover was still missing. A group re-solved once
-everyone is placed sees the whole month's cover as it stands: it can move a duty
-from a slot others already fill to one still short, and no group's change can
-cost the whole more than it saves (see ``Regroup.better``).
+everyone is placed sees the whole horizon's cover as it stands: it can move a
+duty from a slot others already fill to one still short.
 
-Each group's sub-problem prices its people's own rules exactly, and the
-slots' cover with everyone else's duties taken off each level; for cover
-priced linearly under and over a level, that differs from the whole rota's
-cost by a constant (the level clamped at zero is where others already reach
-it: no shortfall left either way, and each person over costs the same). So a
-cheaper group rota is a cheaper whole rota.
+Why a change never costs the whole more than it saves: each group's
+sub-problem prices its people's own rules exactly, and the slots' cover with
+everyone else's duties taken off each level; for cover priced linearly under
+and over a level, that differs from the whole rota's cost by a constant (the
+level clamped at zero is where others already reach it: no shortfall left
+either way, and each person over costs the same). So a cheaper group rota is a
+cheaper whole rota. Rules that share the slots' targets between everyone who
+could take them are not priced so (solver.held.exact); solver.construct_only
+only calls this where none is weighted.
 """
 
 from __future__ import annotations

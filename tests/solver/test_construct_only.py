@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import replace
 
+import pytest
+
 import solver
 from benchmarks.curtois import DATA, parse, to_problem
 from benchmarks.curtois_scorer import score
@@ -86,6 +88,23 @@ def test_the_second_pass_never_costs_more_and_here_costs_less():
     assert done["groups_improved"] >= 1
     objective, violations = score(INSTANCE, _roster(bench, after.assignments))
     assert violations == [] and objective == round(after.objective)
+
+
+@pytest.mark.parametrize("number", [1, 4, 6])
+def test_the_second_pass_never_costs_the_whole_more(number):
+    """On other instances too, each group kept only when its own problem costs
+    less: the whole model prices the whole rota no higher, and no rule breaks."""
+    path = DATA / f"Instance{number}.txt"
+    bench = to_problem(parse(path))
+    first = construct(bench, 60, solve_module._solve_group, size=3, work=0.3)
+    assert first is not None
+    better, _ = regroup(bench, first, 60, solve_module._improve_group, size=3, work=1.0)
+    before = solver.evaluate(bench, _pairs(bench, first))
+    after = solver.evaluate(bench, _pairs(bench, better))
+    assert after.status == before.status == solver.SolveStatus.FEASIBLE
+    assert after.objective <= before.objective
+    _, violations = score(path, _roster(bench, after.assignments))
+    assert violations == []
 
 
 def test_a_group_that_finds_nothing_cheaper_keeps_its_rota():
