@@ -31,9 +31,10 @@ from solver.repeatable import work_per_second
 from solver.solution import Solution, SolveStatus
 
 # Problems with more (person, slot) pairs than this are solved group by group.
-# Measured (benchmarks/RESULTS.md, "Group by group"): on Curtois 22 (135,000
-# pairs) and 23 (380,000) the whole model's search never moved from the
-# constructed rota it was given, while the second pass improved it.
+# Not tuned: the threshold of solving in parts (solver.decompose), just below
+# Curtois 22 (120,484 pairs), on which, as on 23, the whole model's search never
+# moved from the constructed rota it was given (benchmarks/RESULTS.md, "Fourth
+# session"); 21 (100,646) stays a whole model, which improves its hint.
 GROUPS_ONLY_ABOVE_PAIRS = 120_000
 # Share of the time limit (and of a repeatable solve's work) the construction
 # may use; the second pass has the rest, less what reading the rota back takes.
@@ -93,8 +94,7 @@ def solve_by_groups(
         # it; a second pass the clock cut short stopped where the load chose.
         "repeatable": work is not None and not done["out_of_time"],
     }
-    solution = read(problem, rota, stats)
-    return solution
+    return read(problem, rota, stats)
 
 
 def _explaining(problem: Problem, rota: Rota) -> float:

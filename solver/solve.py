@@ -344,8 +344,10 @@ def _read_held(problem: Problem, rota: dict, started: float, stats: dict) -> Sol
         # no rota rather than a wrong one.
         return Solution(SolveStatus.UNKNOWN, nan, nan, time.monotonic() - started, stats=stats)
     solution = _read_solution(ctx, solver, False, 0.0, stats, (False, False, False), nan)
-    stats["read_seconds"] = round(time.monotonic() - reading, 1)  # explanation included
-    return replace(solution, wall_time=time.monotonic() - started)
+    now = time.monotonic()
+    # What reading back took, the gaps' explanation included.
+    stats["read_seconds"] = round(now - reading, 1)
+    return replace(solution, wall_time=now - started, stats=stats)
 
 
 def _new_solver(params: SolveParams) -> cp_model.CpSolver:
