@@ -22,7 +22,7 @@ only calls this where none is weighted.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from solver.construct import GROUP_WORKERS, group_problem, group_size
@@ -60,7 +60,11 @@ def regroup(
     size = size or group_size(problem)
     deadline = time.monotonic() + time_limit
     placed = Counter(si for (_pi, si), value in rota.items() if value)
-    rota = dict(rota)
+    # Each person's part of the rota: a year of Curtois 24 has 1.1 million
+    # entries, too many to look through once a group.
+    by_person: dict[int, Rota] = defaultdict(dict)
+    for key, value in rota.items():
+        by_person[key[0]][key] = value
     done = {"passes": 0, "groups_searched": 0, "groups_improved": 0, "out_of_time": False}
     while not stop():
         groups = _groups(people, size, done["passes"])
@@ -74,10 +78,13 @@ def regroup(
             left = deadline - time.monotonic()
             if left < MIN_GROUP_SECONDS or stop():
                 done["out_of_time"] = left < MIN_GROUP_SECONDS
-                return rota, done
-            seconds = max(left / (len(groups) - g), MIN_GROUP_SECONDS)
+                return _joined(by_person), done
+            if group_work is not None:
+                seconds = left  # the work limits the group; the clock is the safety cap
+            else:
+                seconds = max(left / (len(groups) - g), MIN_GROUP_SECONDS)
             start = members.start
-            mine = {(pi, si): v for (pi, si), v in rota.items() if pi in members}
+            mine = {key: v for pi in members for key, v in by_person[pi].items()}
             for (_pi, si), value in mine.items():
                 placed[si] -= value
             group = problem.people[members.start : members.stop]
@@ -88,16 +95,21 @@ def regroup(
             if better is not None:
                 changed = True
                 done["groups_improved"] += 1
-                for pi, _si in mine:
-                    del rota[pi, _si]
                 mine = {(start + pi, si): v for (pi, si), v in better.items()}
-                rota.update(mine)
+                for pi in members:
+                    by_person[pi] = {}
+                for key, value in mine.items():
+                    by_person[key[0]][key] = value
             for (_pi, si), value in mine.items():
                 placed[si] += value
         done["passes"] += 1
         if not changed:
             break
-    return rota, done
+    return _joined(by_person), done
+
+
+def _joined(by_person: dict[int, Rota]) -> Rota:
+    return {key: value for part in by_person.values() for key, value in part.items()}
 
 
 def _groups(people: int, size: int, n: int) -> list[range]:
