@@ -315,12 +315,7 @@ def _improve_group(
         return None
     cost = held.objective_value
     _hint(ctx, dict(enumerate(held.response_proto.solution)))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = seconds
-    if work is not None:
-        solver.parameters.interleave_search = True
-        solver.parameters.max_deterministic_time = work
+    solver = _group_solver(workers, seconds, work)
     code = solver.solve(ctx.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < cost:
         return _group_rota(ctx, solver, code)
@@ -466,12 +461,7 @@ def _solve_group(
     within what is left of the whole solve's ``budget``, whose work it counts
     (without one, a group that found nothing has none)."""
     ctx = build_model(problem)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = seconds
-    if work is not None:
-        solver.parameters.interleave_search = True
-        solver.parameters.max_deterministic_time = work
+    solver = _group_solver(workers, seconds, work)
     code = solver.solve(ctx.model)
     if budget is None:
         return _group_rota(ctx, solver, code)
@@ -487,6 +477,18 @@ def _solve_group(
         code = solver.solve(ctx.model)
         budget.spent(solver)
     return _group_rota(ctx, solver, code)
+
+
+def _group_solver(workers: int, seconds: float, work: float | None) -> cp_model.CpSolver:
+    """A solver for one group's model (the construction's or the second pass's):
+    ``seconds``, and with ``work`` searched repeatably, interleaved."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = seconds
+    if work is not None:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = work
+    return solver
 
 
 def _group_rota(ctx: ModelContext, solver: cp_model.CpSolver, code: int) -> dict | None:

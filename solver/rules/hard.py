@@ -37,6 +37,13 @@ class OneDutyPerDay(HardRule):
         return None
 
 
+def _too_close(a, b, rest: timedelta) -> bool:
+    """Whether the later of two duties starts less than ``rest`` after the
+    earlier one ends (min_rest_hours; overlapping duties included)."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return second.start < first.end + rest
+
+
 class MinRestHours(HardRule):
     """Duties never overlap and leave ``min_rest_hours`` between them, measured on
     real instants so clock changes are counted right."""
@@ -52,9 +59,7 @@ class MinRestHours(HardRule):
 
     def conflicts(self, problem: Problem, a, b) -> bool:
         """Whether two duties (anything with start and end) are too close."""
-        rest = timedelta(hours=problem.rules.min_rest_hours)
-        first, second = (a, b) if a.start <= b.start else (b, a)
-        return second.start < first.end + rest
+        return _too_close(a, b, timedelta(hours=problem.rules.min_rest_hours))
 
     def post(self, ctx: ModelContext) -> None:
         problem = ctx.problem
@@ -71,14 +76,13 @@ class MinRestHours(HardRule):
                         ctx.model.add_bool_or([pair[0].Not(), pair[1].Not()])
 
     def blocks(self, problem, held, pi, si, occupants):
-        # conflicts() for each held duty, with the slot's bounds worked out once:
-        # a year's rota holds hundreds, and every gap asks of everyone.
+        # conflicts() for each held duty, with the rest worked out once: a year's
+        # rota holds hundreds, and every gap asks of everyone.
         slot = problem.slots[si]
         rest = timedelta(hours=problem.rules.min_rest_hours)
-        ends, starts = slot.end + rest, slot.start - rest
         for other in held:
             o = problem.slots[other]
-            if o.day != slot.day and o.start < ends and o.end > starts:
+            if o.day != slot.day and _too_close(o, slot, rest):
                 when = "after" if o.start < slot.start else "before"
                 return f"rest {when} {_fmt(problem, o)}"
         return None
