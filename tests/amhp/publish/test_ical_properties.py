@@ -34,6 +34,11 @@ days = st.sampled_from(
 )
 
 
+def _later(start: datetime, length: timedelta) -> datetime:
+    """``length`` of elapsed time after ``start``, in London time."""
+    return (start.astimezone(UTC) + length).astimezone(LONDON)
+
+
 @st.composite
 def events(draw):
     n = draw(st.integers(1, 6))
@@ -41,7 +46,11 @@ def events(draw):
     for i in range(n):
         day = draw(days)
         hour = draw(st.integers(0, 22))
-        start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
+        # A real instant, as every duty is: 01:00 on the day the clocks go
+        # forward does not exist in London and becomes 02:00 BST; the end is
+        # the length later in elapsed time, not on the wall clock.
+        local = datetime(day.year, day.month, day.day, hour, 0, tzinfo=LONDON)
+        start = local.astimezone(UTC).astimezone(LONDON)
         length = timedelta(hours=draw(st.integers(1, 14)))
         all_day = draw(st.booleans())
         out.append(
@@ -49,7 +58,7 @@ def events(draw):
                 uid=f"u{i}-{day.isoformat()}@amhp-rota",
                 summary=draw(tricky),
                 start=day if all_day else start,
-                end=day + timedelta(days=1) if all_day else start + length,
+                end=day + timedelta(days=1) if all_day else _later(start, length),
                 sequence=draw(st.integers(0, 5)),
                 last_modified=datetime(2026, 11, 1, tzinfo=UTC),
                 location=draw(tricky),
