@@ -108,7 +108,8 @@ def construct(
 
     ``work`` (CP-SAT's deterministic time, for a repeatable solve) is split evenly
     between the groups, so what each group finds, and so the rota, does not depend
-    on the clock; the time limit then only stops a construction gone too long.
+    on the clock; each group may then use all of the time left, which only stops
+    a construction gone too long.
 
     ``solve_group(sub_problem, seconds, workers, work)`` returns the group's counted
     assignments keyed by (index within the group, slot index), or ``None``;
@@ -123,9 +124,14 @@ def construct(
     deadline = time.monotonic() + time_limit
     group_work = work / len(groups) if work is not None and groups else None
     for g, group in enumerate(groups):
-        # Past the construction's time a group gets none to search: ``solve_group``
-        # may still look for its first rota within the whole solve's limits.
-        share = max((deadline - time.monotonic()) / (len(groups) - g), 0.0)
+        left = max(deadline - time.monotonic(), 0.0)
+        # With work, the work limits each group and the clock is only the
+        # construction's safety cap: a share of the clock would cut a group short
+        # on a loaded machine, and the rota would then depend on the load. Without,
+        # past the construction's time a group gets none to search, and
+        # ``solve_group`` may still look for its first rota within the whole
+        # solve's limits.
+        share = left if group_work is not None else left / (len(groups) - g)
         offset = g * size
         sub = group_problem(problem, group, placed, offset)
         found = solve_group(sub, share, GROUP_WORKERS, group_work)

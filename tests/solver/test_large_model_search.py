@@ -151,6 +151,34 @@ def test_a_repeatable_construction_is_the_same_idle_and_loaded():
     assert built(3.0) != idle
 
 
+def test_a_repeatable_construction_gives_every_group_all_the_time_left():
+    """Under a work budget the clock is only the construction's safety cap: each
+    group may run until the construction's deadline, so a loaded machine slows a
+    group down instead of cutting it short (which would change the rota without
+    any limit saying so). Without work, groups share the clock."""
+    month = build_problem(
+        parse_service((ROOT / "fixtures" / "warwickshire.yaml").read_text()),
+        Period.month("2026-11"),
+    ).problem
+
+    def caps(work: float | None, limit: float) -> list[tuple[float, float]]:
+        given: list[tuple[float, float]] = []
+        deadline = time.monotonic() + limit
+
+        def group(sub, seconds, workers, share):
+            given.append((seconds, deadline - time.monotonic()))
+            return solve_module._solve_group(sub, seconds, workers, share)
+
+        assert construct(month, limit, group, size=4, work=work) is not None
+        return given
+
+    repeatable = caps(1.0, 600)
+    assert len(repeatable) > 1
+    assert all(seconds >= left - 1.0 for seconds, left in repeatable)
+    shared = caps(None, 4)
+    assert all(seconds <= left / 2 + 0.1 for seconds, left in shared[:-1])
+
+
 def test_a_completed_hint_gives_every_variable_a_feasible_value():
     """solver.hints.complete: the duties held, every other variable worked out,
     so CP-SAT reads the hint as complete and feasible."""
