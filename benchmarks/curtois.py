@@ -178,23 +178,26 @@ def solve_instance(
     construct: bool | None = None,
     deterministic_time: float | None = None,
     groups_only: bool | None = None,
+    repeatable: bool = False,
 ) -> Result:
+    """``repeatable``: the product's search (solver.repeatable: a work budget
+    sized to about ``time_limit`` idle, ``workers`` ignored) instead of the free
+    portfolio of ``workers``."""
     inst = parse(path)
     problem = to_problem(inst)
     first: list[float] = []
-    sol = solver.solve(
-        problem,
-        solver.SolveParams(
-            time_limit=time_limit,
-            workers=workers,
-            cover_first=False,
-            cp_sat=cp_sat,
-            construct=construct,
-            deterministic_time=deterministic_time,
-            groups_only=groups_only,
-        ),
-        on_progress=lambda p: first.append(p.elapsed),
+    options = dict(
+        cover_first=False,
+        cp_sat=cp_sat,
+        construct=construct,
+        deterministic_time=deterministic_time,
+        groups_only=groups_only,
     )
+    if repeatable:
+        params = solver.repeatable(time_limit, **options)
+    else:
+        params = solver.SolveParams(time_limit=time_limit, workers=workers, **options)
+    sol = solver.solve(problem, params, on_progress=lambda p: first.append(p.elapsed))
     roster = {eid: [""] * inst.horizon for eid in inst.staff}
     for eid, si in sol.assignments:
         slot = problem.slots[si]

@@ -48,12 +48,15 @@ def curtois_case(
     cp_sat: tuple = (),
     construct: bool | None = None,
     groups_only: bool | None = None,
+    repeatable: bool = False,
 ) -> dict:
     from benchmarks.curtois import DATA, best_known, solve_instance, write_solution
     from benchmarks.curtois_scorer import score
 
     path = DATA / f"Instance{number}.txt"
-    result = solve_instance(path, time_limit, workers, cp_sat, construct, groups_only=groups_only)
+    result = solve_instance(
+        path, time_limit, workers, cp_sat, construct, groups_only=groups_only, repeatable=repeatable
+    )
     best = best_known()[result.instance]
     found = solver.SolveStatus(result.status).found
     if found:
@@ -195,9 +198,10 @@ def write_tables(suite: str, args, info: dict, rows: list[dict], stamp: str) -> 
         command += f" --instances {args.instances} --workers {args.workers}"
         command += f" --construct {args.construct} --groups-only {args.groups_only}"
     else:
-        command += f" --sizes {args.sizes} --months {args.months} --search {args.search}"
+        command += f" --sizes {args.sizes} --months {args.months}"
+    command += f" --search {args.search}"
     workers = args.workers
-    if suite == "amhp" and args.search == "repeatable":
+    if args.search == "repeatable":
         workers = f"{solver_workers()} interleaved"
     doc = {"suite": suite, "command": command, "args": vars(args), "machine": info}
     doc["rows"] = rows
@@ -245,20 +249,24 @@ def main() -> None:
         "--search",
         choices=["portfolio", "repeatable"],
         default="portfolio",
-        help="amhp: the product's repeatable search (a work budget) or the free portfolio",
+        help="the product's repeatable search (a work budget) or the free portfolio",
     )
     args = parser.parse_args()
     choice = {"auto": None, "on": True, "off": False}
     construct, groups_only = choice[args.construct], choice[args.groups_only]
+    repeatable = args.search == "repeatable"
     cp_sat = tuple((k, _literal(v)) for k, v in (x.split("=", 1) for x in args.cp_sat))
     if args.suite == "curtois":
         cases = [
-            (curtois_case, (n, args.time_limit, args.workers, cp_sat, construct, groups_only))
+            (
+                curtois_case,
+                (n, args.time_limit, args.workers, cp_sat, construct, groups_only, repeatable),
+            )
             for n in _numbers(args.instances)
         ]
     else:
         cases = [
-            (amhp_case, (p, m, args.time_limit, args.workers, args.search == "repeatable"))
+            (amhp_case, (p, m, args.time_limit, args.workers, repeatable))
             for p in _numbers(args.sizes)
             for m in _numbers(args.months)
         ]
