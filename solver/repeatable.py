@@ -42,6 +42,16 @@ MAIN_PROVERS = ("default_lp", "max_lp")
 PHASE_IMPROVE_SHARE = 0.25
 # Share of the whole objective's work spent improving by LNS; the rest proves.
 MAIN_IMPROVE_SHARE = 0.85
+# Share of the whole objective's work that finding a first rota may take when
+# nothing is hinted (no phase came before it): the first prover alone beside
+# CP-SAT's first-solution subsolver (feasibility jump), which has no worker of its
+# own when both of the 2 workers run a prover. Measured on Curtois instances 8-10
+# (benchmarks/RESULTS.md): the pair default_lp and max_lp found no rota in 30
+# units of work, default_lp with feasibility jump one in 0.06-0.15; the
+# product's search had ended with no rota on 8-12, 14 and 15. Not for a
+# lexicographic phase: there the provers find the first rota as they prove its
+# level, and a first rota first made the fixture months 3-9 % dearer.
+FIRST_ROTA_SHARE = 0.1
 
 # Work per second of an idle 2-core machine, by model size: the deterministic
 # time a repeatable solve does per second falls as the model grows (more of the
@@ -92,12 +102,14 @@ def improve_then_prove(
     stopped: Callable[[], bool],
     provers: tuple[str, ...],
     reporter: cp_model.CpSolverSolutionCallback | None = None,
+    first_rota: bool = False,
 ) -> tuple[int, float]:
     """Minimise the model's objective repeatably with ``work``: ``improve_share`` of
-    it improving by LNS from the hinted rota (none without a hint: the proving
-    subsolvers find a first rota far sooner than the whole mix, measured on 100
-    people: 0.5 units against 2.5), the rest proving with the subsolvers
-    ``provers`` from the best rota (no proving when ``improve_share`` is 1).
+    it improving by LNS from the hinted rota, the rest proving with the
+    subsolvers ``provers`` from the best rota (no proving when ``improve_share``
+    is 1). With nothing hinted the provers look for the first rota as they prove
+    (they found one far sooner than the whole mix, measured on 100 people: 0.5
+    units against 2.5), unless ``first_rota`` asks for one first (_first_rota).
     Leaves that rota in ``solver``; returns the status (OPTIMAL once the best
     rota meets the proven bound) and the bound."""
     base = cp_model.SatParameters()
@@ -105,6 +117,13 @@ def improve_then_prove(
     best, cost = None, math.inf
     try:
         start = budget.work_spent
+        if first_rota and not hinted(ctx) and not stopped():
+            code = _first_rota(ctx, solver, budget, work * FIRST_ROTA_SHARE, provers, reporter)
+            solver.parameters.copy_from(base)
+            if code == cp_model.OPTIMAL:
+                return code, solver.best_objective_bound
+            if code == cp_model.FEASIBLE:
+                best, cost = duties(ctx, solver), solver.objective_value
         if hinted(ctx) and not stopped() and budget.give(solver, work * improve_share):
             solver.parameters.use_lns_only = True
             code = solver.solve(ctx.model, reporter)
@@ -132,3 +151,25 @@ def improve_then_prove(
         return (cp_model.OPTIMAL if cost <= bound else cp_model.FEASIBLE), bound
     finally:
         solver.parameters.copy_from(base)
+
+
+def _first_rota(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    budget: Budget,
+    work: float,
+    provers: tuple[str, ...],
+    reporter: cp_model.CpSolverSolutionCallback | None,
+) -> int:
+    """Look for a first rota within ``work`` (FIRST_ROTA_SHARE); when found, hint
+    every variable of it, so the search that follows improves from it. Returns
+    the status."""
+    if not budget.give(solver, work):
+        return cp_model.UNKNOWN
+    solver.parameters.subsolvers.extend(provers[:1])
+    solver.parameters.stop_after_first_solution = True
+    code = solver.solve(ctx.model, reporter)
+    budget.spent(solver)
+    if code == cp_model.FEASIBLE:
+        hint(ctx, dict(enumerate(solver.response_proto.solution)))
+    return code

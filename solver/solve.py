@@ -207,7 +207,7 @@ def solve(
             work = budget.work_left
             share = MAIN_IMPROVE_SHARE if params.prove else 1.0
             code, bound = improve_then_prove(
-                ctx, solver, budget, work, share, stopped, MAIN_PROVERS, reporter
+                ctx, solver, budget, work, share, stopped, MAIN_PROVERS, reporter, first_rota=True
             )
             if reporter is not None and not isnan(bound):
                 reporter.conclude(bound)
