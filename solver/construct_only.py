@@ -34,8 +34,18 @@ from solver.solution import Solution, SolveStatus
 # Not tuned: the threshold of solving in parts (solver.decompose), just below
 # Curtois 22 (120,484 pairs), on which, as on 23, the whole model's search never
 # moved from the constructed rota it was given (benchmarks/RESULTS.md, "Fourth
-# session"); 21 (100,646) stays a whole model, which improves its hint.
+# session").
 GROUPS_ONLY_ABOVE_PAIRS = 120_000
+# ...and above this many when no level is proven first (``cover_first`` off: the
+# gaps-first phase proves the fewest gaps, which groups never do). The
+# construction's threshold (solver.solve.CONSTRUCT_ABOVE, in assignment
+# variables, one per pair): every Curtois instance above it was cheaper group by
+# group at 60 s than by the whole model searching from the constructed rota
+# (13: 7,958 and 8,738 against 9,089 and 10,971; 20: 21,641 against 25,766; 21:
+# 55,580 against 72,390; "Fifth session" in benchmarks/RESULTS.md). Below it
+# (none of 1-21 has between 11,256 and 39,130 pairs) group by group was dearer on
+# 14 and 16-19 and within a run's spread on 12 and 15.
+GROUPS_ONLY_UNPROVEN_ABOVE_PAIRS = 30_000
 # Share of the time limit (and of a repeatable solve's work) the construction
 # may use; the second pass has the rest, less what reading the rota back takes.
 # Measured on Curtois 22 at 60 s (single runs, which vary by a quarter): 0.5 gave
@@ -54,9 +64,11 @@ EXPLAIN_SECONDS_PER_CAUSE = 1.5e-4
 Read = Callable[[Problem, Rota, dict], Solution]
 
 
-def suits(problem: Problem) -> bool:
-    """Many pairs, and a model of the rota's duties alone prices it exactly."""
-    return sum(pairs_by_person(problem)) > GROUPS_ONLY_ABOVE_PAIRS and exact(problem)
+def suits(problem: Problem, gaps_first: bool = True) -> bool:
+    """Many pairs (fewer suffice when no ``gaps_first`` phase is to prove the
+    fewest gaps), and a model of the rota's duties alone prices it exactly."""
+    above = GROUPS_ONLY_ABOVE_PAIRS if gaps_first else GROUPS_ONLY_UNPROVEN_ABOVE_PAIRS
+    return sum(pairs_by_person(problem)) > above and exact(problem)
 
 
 def solve_by_groups(

@@ -275,7 +275,7 @@ def _solve_part(problem: Problem, params: SolveParams, stop: threading.Event | N
 
 def _groups_only(problem: Problem, params: SolveParams) -> bool:
     if params.groups_only is None:
-        return groups_only_suits(problem)
+        return groups_only_suits(problem, gaps_first=params.cover_first)
     return params.groups_only
 
 

@@ -142,12 +142,17 @@ def test_group_by_group_is_repeatable_idle_and_loaded():
 
 
 def test_large_problems_are_solved_group_by_group_unless_told():
-    """By size: a year of Curtois 22 is, a month of instance 3 is not; and
-    forced either way by the parameter."""
+    """By size: a year of Curtois 22 is, a month of instance 3 is not; a month
+    of 120 nurses (instance 13) only when no gaps-first phase is to prove the
+    fewest gaps; and forced either way by the parameter."""
     small = to_problem(parse(INSTANCE))
     large = to_problem(parse(DATA / "Instance22.txt"))
+    middle = to_problem(parse(DATA / "Instance13.txt"))
     params = solver.SolveParams()
     assert not solve_module._groups_only(small, params)
     assert solve_module._groups_only(large, params)
+    assert not solve_module._groups_only(middle, params)
+    assert solve_module._groups_only(middle, replace(params, cover_first=False))
+    assert not solve_module._groups_only(small, replace(params, cover_first=False))
     assert not solve_module._groups_only(large, replace(params, groups_only=False))
     assert solve_module._groups_only(small, replace(params, groups_only=True))
