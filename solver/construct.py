@@ -97,10 +97,12 @@ def construct(
     solve_group: Solve,
     size: int | None = None,
     work: float | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> dict[tuple[int, int], int] | None:
     """Assignment (person index, slot index) -> 0/1 for everyone, or ``None`` when a
     group has no rota (its hard rules contradict each other, e.g. fixed cells, or
-    the limit is far too short: no half-built rota). Each group searches its
+    the limit is far too short: no half-built rota) or ``stop`` says so before
+    a group (a solve cancelled: no group after it is searched). Each group searches its
     share of ``time_limit``; once that is spent, the groups left get no time to
     search, and ``solve_group`` decides whether to look for a first rota in the
     time the whole solve has left (measured on Curtois instance 22 at 60 s: the
@@ -124,6 +126,8 @@ def construct(
     deadline = time.monotonic() + time_limit
     group_work = work / len(groups) if work is not None and groups else None
     for g, group in enumerate(groups):
+        if stop():
+            return None
         left = max(deadline - time.monotonic(), 0.0)
         # With work, the work limits each group and the clock is only the
         # construction's safety cap: a share of the clock would cut a group short

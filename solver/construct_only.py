@@ -89,7 +89,7 @@ def solve_by_groups(
     if work is not None:  # the work limits it; the clock is the safety cap
         share = work * CONSTRUCTION_SHARE
         building = params.time_limit
-    rota = construct(problem, building, solve_group, work=share)
+    rota = construct(problem, building, solve_group, work=share, stop=stop)
     if rota is None:
         wall = time.monotonic() - started
         return Solution(SolveStatus.UNKNOWN, nan, nan, wall, stats={"model_built": False})

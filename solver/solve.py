@@ -187,7 +187,7 @@ def solve(
         threading.Thread(target=_stop_when, args=(stop, finished, solver), daemon=True).start()
     stopped = stop.is_set if stop is not None else lambda: False
     announce = on_phase or (lambda _name: None)
-    constructed = _hint_start(ctx, params, budget)
+    constructed = _hint_start(ctx, params, budget, stopped)
     if problem.reference and constructed is None:
         _hint(ctx, _reference_duties(ctx))
     try:
@@ -396,7 +396,9 @@ def _constructs(ctx: ModelContext, params: SolveParams) -> bool:
     return params.construct
 
 
-def _hint_start(ctx: ModelContext, params: SolveParams, budget: Budget) -> dict[int, int] | None:
+def _hint_start(
+    ctx: ModelContext, params: SolveParams, budget: Budget, stopped: Callable[[], bool]
+) -> dict[int, int] | None:
     """Hint the rota the search starts from, and return it per assignment variable
     (proto index): for a service of many people the greedy one (solver.greedy),
     for another large model the construction's; ``None``: the search starts from
@@ -409,7 +411,7 @@ def _hint_start(ctx: ModelContext, params: SolveParams, budget: Budget) -> dict[
         return duties
     if not _constructs(ctx, params):
         return None
-    duties = _hint_constructed(ctx, params, budget)
+    duties = _hint_constructed(ctx, params, budget, stopped)
     if duties is not None:
         _complete_hint(ctx, params, budget, duties)
     return duties
@@ -429,10 +431,11 @@ def _complete_hint(
 
 
 def _hint_constructed(
-    ctx: ModelContext, params: SolveParams, budget: Budget
+    ctx: ModelContext, params: SolveParams, budget: Budget, stopped: Callable[[], bool]
 ) -> dict[int, int] | None:
     """The constructed rota per assignment variable (proto index), or ``None``
-    when there is none and the whole model must find one."""
+    when there is none (or the solve was stopped while building it) and the
+    whole model must find one."""
     seconds = min(params.time_limit * CONSTRUCT_SHARE, budget.left())
     if seconds <= 0:
         return None
@@ -443,7 +446,7 @@ def _hint_constructed(
     def solve_group(sub: Problem, seconds: float, workers: int, work: float | None):
         return _solve_group(sub, seconds, workers, work, budget)
 
-    rota = construct(ctx.problem, seconds, solve_group, work=work)
+    rota = construct(ctx.problem, seconds, solve_group, work=work, stop=stopped)
     if rota is None:
         return None
     return {var.index: rota.get(key, 0) for key, var in ctx.x.items()}

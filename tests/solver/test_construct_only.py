@@ -6,6 +6,7 @@ objective from the roster alone."""
 from __future__ import annotations
 
 import importlib
+import threading
 from dataclasses import replace
 
 import pytest
@@ -156,3 +157,14 @@ def test_large_problems_are_solved_group_by_group_unless_told():
     assert not solve_module._groups_only(small, replace(params, cover_first=False))
     assert not solve_module._groups_only(large, replace(params, groups_only=False))
     assert solve_module._groups_only(small, replace(params, groups_only=True))
+
+
+def test_a_solve_stopped_during_the_construction_builds_no_more_groups():
+    """Cancelling is heard between the construction's groups: a stop set before
+    the solve means no group is searched and no rota (unknown) comes back,
+    rather than the whole construction running before the stop is noticed."""
+    stop = threading.Event()
+    stop.set()
+    sol = solver.solve(to_problem(parse(INSTANCE)), _groups_only(4.0), stop=stop)
+    assert sol.status == solver.SolveStatus.UNKNOWN
+    assert sol.stats["model_built"] is False

@@ -179,6 +179,24 @@ def test_a_repeatable_construction_gives_every_group_all_the_time_left():
     assert all(seconds <= left / 2 + 0.1 for seconds, left in shared[:-1])
 
 
+def test_the_construction_stops_between_groups_when_told():
+    """A stop heard after the first group: no later group is searched and there
+    is no half-built rota."""
+    month = build_problem(
+        parse_service((ROOT / "fixtures" / "warwickshire.yaml").read_text()),
+        Period.month("2026-11"),
+    ).problem
+    searched: list[int] = []
+
+    def group(sub, seconds, workers, share):
+        searched.append(len(sub.people))
+        return solve_module._solve_group(sub, seconds, workers, share)
+
+    assert construct(month, 60, group, size=4, work=1.0, stop=lambda: bool(searched)) is None
+    assert len(searched) == 1
+    assert construct(month, 60, group, size=4, work=1.0) is not None
+
+
 def test_a_completed_hint_gives_every_variable_a_feasible_value():
     """solver.hints.complete: the duties held, every other variable worked out,
     so CP-SAT reads the hint as complete and feasible."""
