@@ -35,7 +35,15 @@ from solver.repeatable import work_per_second
 from solver.rules.hard import HARD_RULES
 from solver.rules.soft import SOFT_RULES
 from solver.solution import CompositionGap, Gap, Penalty, Progress, Recovery, Solution, SolveStatus
-from solver.solve import LEXICOGRAPHIC, MAIN_PHASE, build_model, solve
+from solver.solve import (
+    LEXICOGRAPHIC,
+    MAIN_PHASE,
+    build_model,
+    constructed_rota,
+    held_cost,
+    regrouped_rota,
+    solve,
+)
 from solver.workload import full_time_days, total_load
 
 __all__ = [
@@ -73,6 +81,7 @@ __all__ = [
     "Weights",
     "WorkLimits",
     "build_model",
+    "constructed_rota",
     "cover_candidates",
     "does_shift",
     "evaluate",
@@ -81,7 +90,9 @@ __all__ = [
     "fixed_cell_conflicts",
     "full_time_days",
     "group_problem",
+    "held_cost",
     "recovery_periods",
+    "regrouped_rota",
     "repeatable",
     "solve",
     "total_load",

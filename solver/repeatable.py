@@ -45,13 +45,15 @@ MAIN_IMPROVE_SHARE = 0.85
 # Share of the whole objective's work that finding a first rota may take when
 # nothing is hinted (no phase came before it): the first prover alone beside
 # CP-SAT's first-solution subsolver (feasibility jump), which has no worker of its
-# own when both of the 2 workers run a prover. Measured on Curtois instances 8-10
-# (benchmarks/RESULTS.md): the pair default_lp and max_lp found no rota in 30
-# units of work, default_lp with feasibility jump one in 0.06-0.15; the
-# product's search had ended with no rota on 8-12, 14 and 15. Not for a
-# lexicographic phase: there the provers find the first rota as they prove its
-# level, and a first rota first made the fixture months 3-9 % dearer.
-FIRST_ROTA_SHARE = 0.1
+# own when both of the 2 workers run a prover. It stops at the first rota, so
+# the share is a ceiling. Measured on Curtois (benchmarks/RESULTS.md): the pair
+# default_lp and max_lp found no rota on 8-10 in 30 units of work, and the
+# product's search had ended with none on 8-12, 14 and 15; default_lp with
+# feasibility jump found one on 8, 14 and 15 in 0.08-5.05 units over seeds 0-3
+# (at 0.1 of the work, 15 at seed 0 still had none). Not for a lexicographic
+# phase: there the provers find the first rota as they prove its level, and a
+# first rota first made the fixture months 4-9 % dearer.
+FIRST_ROTA_SHARE = 0.5
 
 # Work per second of an idle 2-core machine, by model size: the deterministic
 # time a repeatable solve does per second falls as the model grows (more of the
@@ -111,7 +113,7 @@ def improve_then_prove(
     rota as they prove (they found one far sooner than the whole mix, measured on
     100 people: 0.5 units against 2.5), from one found first if ``first_rota``
     asks (_first_rota). Not improving by LNS alone from that rota is measured:
-    Curtois 6 and 7 cost 2349 and 1172 that way, 2048 and 1069 proving only.
+    Curtois 6 and 7 cost 2349 and 1172 that way, 2137 and 1067 proving from it.
     Leaves that rota in ``solver``; returns the status (OPTIMAL once the best
     rota meets the proven bound) and the bound."""
     base = cp_model.SatParameters()

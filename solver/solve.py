@@ -28,6 +28,7 @@ from solver.hints import hint as _hint
 from solver.hints import settle as _settle
 from solver.params import SolveParams
 from solver.problem import Problem
+from solver.regroup import regroup
 from solver.repeatable import (
     MAIN_IMPROVE_SHARE,
     MAIN_PROVERS,
@@ -296,6 +297,32 @@ def _solve_by_groups(
 
     stopped = stop.is_set if stop is not None else lambda: False
     return solve_by_groups(problem, params, solve_group, _improve_group, read, stopped)
+
+
+def constructed_rota(problem: Problem, work: float, time_limit: float) -> dict | None:
+    """The construction's first rota (solver.construct), (person index, slot index)
+    -> 0/1, searched repeatably on ``work`` within ``time_limit``; ``None`` when
+    a group found none. The steps of a group-by-group solve one at a time, for
+    benchmarks/regroup.py."""
+    budget = Budget(SolveParams(time_limit=time_limit), time.monotonic(), work)
+
+    def solve_group(sub: Problem, seconds: float, workers: int, share: float | None):
+        return _solve_group(sub, seconds, workers, share, budget)
+
+    return construct(problem, time_limit, solve_group, work=work)
+
+
+def regrouped_rota(
+    problem: Problem, rota: dict, work: float, size: int, time_limit: float
+) -> tuple[dict, dict]:
+    """``rota`` improved by the second pass (solver.regroup) in groups of ``size``
+    on ``work``; returns the rota and what the pass did."""
+    return regroup(problem, rota, time_limit, _improve_group, size=size, work=work)
+
+
+def held_cost(problem: Problem, rota: dict) -> float:
+    """What ``rota`` costs, read back as a group-by-group solve reads it."""
+    return _read_held(problem, rota, time.monotonic(), {}).objective
 
 
 def _improve_group(
