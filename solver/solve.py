@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from math import isnan, nan
 
 from ortools.sat.python import cp_model
@@ -289,13 +290,11 @@ def _solve_by_groups(
     # what is left of these limits (_solve_group).
     budget = Budget(params, started, groups_work(params))
 
-    def solve_group(sub: Problem, seconds: float, workers: int, work: float | None):
-        return _solve_group(sub, seconds, workers, work, budget)
-
     def read(whole: Problem, rota: dict, stats: dict) -> Solution:
         return _read_held(whole, rota, started, stats)
 
     stopped = stop.is_set if stop is not None else lambda: False
+    solve_group = partial(_solve_group, budget=budget)
     return solve_by_groups(problem, params, solve_group, _improve_group, read, stopped)
 
 
@@ -306,10 +305,7 @@ def constructed_rota(problem: Problem, work: float, time_limit: float) -> dict |
     benchmarks/regroup.py."""
     budget = Budget(SolveParams(time_limit=time_limit), time.monotonic(), work)
 
-    def solve_group(sub: Problem, seconds: float, workers: int, share: float | None):
-        return _solve_group(sub, seconds, workers, share, budget)
-
-    return construct(problem, time_limit, solve_group, work=work)
+    return construct(problem, time_limit, partial(_solve_group, budget=budget), work=work)
 
 
 def regrouped_rota(
@@ -470,9 +466,7 @@ def _hint_constructed(
     if work is not None:
         seconds = budget.left()  # the work limits it; the clock is the safety cap
 
-    def solve_group(sub: Problem, seconds: float, workers: int, work: float | None):
-        return _solve_group(sub, seconds, workers, work, budget)
-
+    solve_group = partial(_solve_group, budget=budget)
     rota = construct(ctx.problem, seconds, solve_group, work=work, stop=stopped)
     if rota is None:
         return None
