@@ -46,11 +46,12 @@ MAIN_IMPROVE_SHARE = 0.85
 # nothing is hinted (no phase came before it): the first prover alone beside
 # CP-SAT's first-solution subsolver (feasibility jump), which has no worker of its
 # own when both of the 2 workers run a prover. It stops at the first rota, so
-# the share is a ceiling. Measured on Curtois (benchmarks/RESULTS.md): the pair
-# default_lp and max_lp found no rota on 8-10 in 30 units of work, and the
-# product's search had ended with none on 8-12, 14 and 15; default_lp with
-# feasibility jump found one on 8, 14 and 15 in 0.08-5.05 units over seeds 0-3
-# (at 0.1 of the work, 15 at seed 0 still had none). Not for a lexicographic
+# the share is a ceiling. Measured on Curtois (benchmarks/first_rota.py, figures
+# in benchmarks/RESULTS.md): the pair default_lp and max_lp found no rota on 8-10
+# in 30 units of work, and the product's search had ended with none on 8-12, 14
+# and 15; default_lp with feasibility jump found one on 8, 14 and 15 in
+# 0.08-5.05 units over seeds 0-3 (at 0.1 of the work, 15 at seed 0 still had
+# none). Not for a lexicographic
 # phase: there the provers find the first rota as they prove its level, and a
 # first rota first made the fixture months 4-9 % dearer.
 FIRST_ROTA_SHARE = 0.5
