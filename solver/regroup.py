@@ -30,13 +30,16 @@ from solver.problem import Problem
 
 Rota = dict[tuple[int, int], int]
 # (group's problem, seconds, workers, work or None, its current rota keyed by
-# (index within the group, slot index)) -> a rota that costs less, or None.
-Improve = Callable[[Problem, float, int, float | None, Rota], Rota | None]
+# (index within the group, slot index)) -> a rota that costs less, or None, and
+# the work (CP-SAT's deterministic time) its search did.
+Improve = Callable[[Problem, float, int, float | None, Rota], tuple[Rota | None, float]]
 # The least seconds worth giving one group (its model built, the current rota
 # loaded and searched from): with less left, no further group is searched.
 MIN_GROUP_SECONDS = 0.5
 # Passes a repeatable second pass shares its work between: each group's search
-# gets an equal, fixed part of it.
+# may use an equal part of it (at most what is left). A group that proves its
+# best rota sooner leaves the rest to the groups after it, and passes go on
+# until the work is spent or none changes anything at the largest size.
 REPEATABLE_PASSES = 2
 # People a group of the first pass: one, then twice as many each time a pass
 # changes nothing, up to the construction's group size. Measured on Curtois 13
@@ -57,13 +60,13 @@ def regroup(
 ) -> tuple[Rota, dict]:
     """``rota`` (person index, slot index) -> 0/1 improved group by group, pass
     after pass, until ``time_limit`` (or ``work``: each group's search is then
-    repeatable and its share of the work fixed) is spent, ``stop`` says so, or a
-    whole pass changes nothing at the largest size. Groups start at one person
+    repeatable, on the work the groups before it left) is spent, ``stop`` says
+    so, or a whole pass changes nothing at the largest size. Groups start at one person
     (FIRST_SIZE) and double, up to the construction's group size, each time a
     pass changes nothing; ``size`` fixes it instead. Odd passes shift the groups
     by half a group, so neighbours of different groups meet. Returns the rota and what
-    was done (passes, groups searched and improved, and whether the clock
-    stopped it)."""
+    was done (passes, groups searched and improved, the work done, and whether
+    the clock stopped it)."""
     people = len(problem.people)
     grow = size is None
     largest = group_size(problem)
@@ -75,21 +78,26 @@ def regroup(
     by_person: dict[int, Rota] = defaultdict(dict)
     for key, value in rota.items():
         by_person[key[0]][key] = value
-    done = {"passes": 0, "groups_searched": 0, "groups_improved": 0, "out_of_time": False}
+    done = {
+        "passes": 0,
+        "groups_searched": 0,
+        "groups_improved": 0,
+        "work_done": 0.0,
+        "out_of_time": False,
+    }
     while not stop():
         groups = _groups(people, size, done["passes"])
-        group_work = None
-        if work is not None:
-            if done["passes"] == REPEATABLE_PASSES:
-                break
-            group_work = work / REPEATABLE_PASSES / len(groups)
         changed = False
         for g, members in enumerate(groups):
             left = deadline - time.monotonic()
             if left < MIN_GROUP_SECONDS or stop():
                 done["out_of_time"] = left < MIN_GROUP_SECONDS
                 return _joined(by_person), done
-            if group_work is not None:
+            group_work = None
+            if work is not None:
+                group_work = min(work / REPEATABLE_PASSES / len(groups), work - done["work_done"])
+                if group_work <= 0:
+                    return _joined(by_person), done
                 seconds = left  # the work limits the group; the clock is the safety cap
             else:
                 seconds = max(left / (len(groups) - g), MIN_GROUP_SECONDS)
@@ -100,7 +108,11 @@ def regroup(
             group = problem.people[members.start : members.stop]
             sub = group_problem(problem, group, placed, start)
             current = {(pi - start, si): v for (pi, si), v in mine.items()}
-            better = improve(sub, seconds, GROUP_WORKERS, group_work, current)
+            better, spent = improve(sub, seconds, GROUP_WORKERS, group_work, current)
+            # Charged at most its share: an interleaved search overruns its work
+            # by a chunk (2-3 x on a group of two), which would starve the groups
+            # after it; the wall-clock cap bounds the overrun.
+            done["work_done"] += spent if group_work is None else min(spent, group_work)
             done["groups_searched"] += 1
             if better is not None:
                 changed = True

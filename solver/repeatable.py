@@ -42,6 +42,10 @@ MAIN_PROVERS = ("default_lp", "max_lp")
 PHASE_IMPROVE_SHARE = 0.25
 # Share of the whole objective's work spent improving by LNS; the rest proves.
 MAIN_IMPROVE_SHARE = 0.85
+# The subsolver that looks for a first rota when nothing is hinted; with a single
+# full subsolver on 2 interleaved workers, CP-SAT runs its first-solution
+# subsolver (feasibility jump) on the other.
+FIRST_ROTA_SUBSOLVERS = ("default_lp",)
 # Share of the whole objective's work that finding a first rota may take when
 # nothing is hinted (no phase came before it): the first prover alone beside
 # CP-SAT's first-solution subsolver (feasibility jump), which has no worker of its
@@ -55,6 +59,22 @@ MAIN_IMPROVE_SHARE = 0.85
 # phase: there the provers find the first rota as they prove its level, and a
 # first rota first made the fixture months 4-9 % dearer.
 FIRST_ROTA_SHARE = 0.5
+# Share of the whole objective's work a polish of that first rota may take,
+# where the solve offers one (solve._polisher: solver.regroup's passes over the
+# people, each re-solved against everyone else's duties), before LNS and the
+# provers go on from the polished rota.
+POLISH_SHARE = 0.4
+# Models with more variables than this go on from the polished rota as from a
+# hinted one (LNS, then the provers); smaller ones go straight to the provers,
+# which prove or improve a small model better than LNS does. Measured on Curtois
+# at 60 s, polished rota then LNS against straight to the provers (benchmarks/
+# RESULTS.md, sixth session): 12 (12,809 variables) 5,825 against 7,221, 15
+# (9,187) 5,946 against 6,436, 19 (14,060) 5,788 against 7,046; 8 (3,228) 1,746
+# against 1,647, 6 (1,747) 2,251 against 2,046, and 2 and 3 proven only without LNS.
+POLISH_LNS_ABOVE_VARIABLES = 4_000
+
+# (the rota per presence variable, work) -> a cheaper rota, or None.
+Polish = Callable[[dict[int, int], float], dict[int, int] | None]
 
 # Work per second of an idle 2-core machine, by model size: the deterministic
 # time a repeatable solve does per second falls as the model grows (more of the
@@ -106,6 +126,7 @@ def improve_then_prove(
     provers: tuple[str, ...],
     reporter: cp_model.CpSolverSolutionCallback | None = None,
     first_rota: bool = False,
+    polish: Polish | None = None,
 ) -> tuple[int, float]:
     """Minimise the model's objective repeatably with ``work``: ``improve_share`` of
     it improving by LNS from the hinted rota, the rest proving with the
@@ -115,6 +136,9 @@ def improve_then_prove(
     100 people: 0.5 units against 2.5), from one found first if ``first_rota``
     asks (_first_rota). Not improving by LNS alone from that rota is measured:
     Curtois 6 and 7 cost 2349 and 1172 that way, 2137 and 1067 proving from it.
+    Given ``polish``, that first rota is polished (POLISH_SHARE of the work); a
+    large model then improves by LNS from there, as from a hinted rota
+    (POLISH_LNS_ABOVE_VARIABLES).
     Leaves that rota in ``solver``; returns the status (OPTIMAL once the best
     rota meets the proven bound) and the bound."""
     base = cp_model.SatParameters()
@@ -124,13 +148,20 @@ def improve_then_prove(
         start = budget.work_spent
         unhinted = not hinted(ctx)
         if first_rota and unhinted and not stopped():
-            code = _first_rota(ctx, solver, budget, work * FIRST_ROTA_SHARE, provers, reporter)
+            code = _first_rota(ctx, solver, budget, work * FIRST_ROTA_SHARE, reporter)
             solver.parameters.copy_from(base)
             if code == cp_model.OPTIMAL:
                 return code, solver.best_objective_bound
             if code == cp_model.FEASIBLE:
                 best, cost = duties(ctx, solver), solver.objective_value
-        if not unhinted and not stopped() and budget.give(solver, work * improve_share):
+                if polish is not None and not stopped():
+                    polished = _polished(ctx, solver, budget, polish, best, work * POLISH_SHARE)
+                    solver.parameters.copy_from(base)
+                    if polished is not None:
+                        best, cost = polished
+                        unhinted = len(ctx.model.proto.variables) <= POLISH_LNS_ABOVE_VARIABLES
+        improving = (work - (budget.work_spent - start)) * improve_share
+        if not unhinted and not stopped() and budget.give(solver, improving):
             solver.parameters.use_lns_only = True
             code = solver.solve(ctx.model, reporter)
             budget.spent(solver)
@@ -164,7 +195,6 @@ def _first_rota(
     solver: cp_model.CpSolver,
     budget: Budget,
     work: float,
-    provers: tuple[str, ...],
     reporter: cp_model.CpSolverSolutionCallback | None,
 ) -> int:
     """Look for a first rota within ``work`` (FIRST_ROTA_SHARE); when found, hint
@@ -172,10 +202,32 @@ def _first_rota(
     the status."""
     if not budget.give(solver, work):
         return cp_model.UNKNOWN
-    solver.parameters.subsolvers.extend(provers[:1])
+    solver.parameters.subsolvers.extend(FIRST_ROTA_SUBSOLVERS)
     solver.parameters.stop_after_first_solution = True
     code = solver.solve(ctx.model, reporter)
     budget.spent(solver)
     if code == cp_model.FEASIBLE:
         hint(ctx, dict(enumerate(solver.response_proto.solution)))
     return code
+
+
+def _polished(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    budget: Budget,
+    polish: Polish,
+    rota: dict[int, int],
+    work: float,
+) -> tuple[dict[int, int], float] | None:
+    """``rota`` polished within ``work`` and read back (every variable hinted, so
+    LNS starts from it): the polished rota and its cost, or None when the polish
+    changed nothing."""
+    better = polish(rota, work)
+    if better is None:
+        return None
+    code = settle(ctx, solver, better)
+    budget.spent(solver)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    hint(ctx, dict(enumerate(solver.response_proto.solution)))
+    return better, solver.objective_value

@@ -23,6 +23,7 @@ from solver.decompose import suits as decompose_suits
 from solver.explain import explained_gaps
 from solver.greedy import greedy_rota
 from solver.greedy import suits as greedy_suits
+from solver.held import exact
 from solver.hints import complete
 from solver.hints import duties as _duties
 from solver.hints import hint as _hint
@@ -31,10 +32,12 @@ from solver.params import SolveParams
 from solver.problem import Problem
 from solver.regroup import regroup
 from solver.repeatable import (
+    FIRST_ROTA_SUBSOLVERS,
     MAIN_IMPROVE_SHARE,
     MAIN_PROVERS,
     PHASE_IMPROVE_SHARE,
     PHASE_PROVERS,
+    Polish,
     improve_then_prove,
     work_budget,
 )
@@ -209,7 +212,16 @@ def solve(
             work = budget.work_left
             share = MAIN_IMPROVE_SHARE if params.prove else 1.0
             code, bound = improve_then_prove(
-                ctx, solver, budget, work, share, stopped, MAIN_PROVERS, reporter, first_rota=True
+                ctx,
+                solver,
+                budget,
+                work,
+                share,
+                stopped,
+                MAIN_PROVERS,
+                reporter,
+                first_rota=True,
+                polish=_polisher(ctx, budget, stopped),
             )
             if reporter is not None and not isnan(bound):
                 reporter.conclude(bound)
@@ -309,10 +321,11 @@ def constructed_rota(problem: Problem, work: float, time_limit: float) -> dict |
 
 
 def regrouped_rota(
-    problem: Problem, rota: dict, work: float, size: int, time_limit: float
+    problem: Problem, rota: dict, work: float, size: int | None, time_limit: float
 ) -> tuple[dict, dict]:
     """``rota`` improved by the second pass (solver.regroup) in groups of ``size``
-    on ``work``; returns the rota and what the pass did."""
+    (None: one person, growing as the product's pass does) on ``work``; returns
+    the rota and what the pass did."""
     return regroup(problem, rota, time_limit, _improve_group, size=size, work=work)
 
 
@@ -323,26 +336,52 @@ def held_cost(problem: Problem, rota: dict) -> float:
 
 def _improve_group(
     problem: Problem, seconds: float, workers: int, work: float | None, current: dict
-) -> dict | None:
+) -> tuple[dict | None, float]:
     """One group of the second pass (solver.regroup): a rota that costs less
     than ``current`` on the group's problem, searched from it within
-    ``seconds`` (and ``work``: then repeatably), or ``None``."""
+    ``seconds`` (and ``work``: then repeatably), or ``None``; and the work its
+    search did."""
     ctx = build_model(problem)
     if any(value and key not in ctx.x for key, value in current.items()):
-        return None  # not a rota of this problem: nothing to start from
+        return None, 0.0  # not a rota of this problem: nothing to start from
     values = {var.index: current.get(key, 0) for key, var in ctx.x.items()}
     values.update({var.index: 0 for var in ctx.y.values()})
     held = cp_model.CpSolver()
     held.parameters.num_workers = 1
     if _settle(ctx, held, values) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return None, 0.0
     cost = held.objective_value
     _hint(ctx, dict(enumerate(held.response_proto.solution)))
     solver = _group_solver(workers, seconds, work)
     code = solver.solve(ctx.model)
+    spent = solver.response_proto.deterministic_time
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < cost:
-        return _group_rota(ctx, solver, code)
-    return None
+        return _group_rota(ctx, solver, code), spent
+    return None, spent
+
+
+def _polisher(ctx: ModelContext, budget: Budget, stopped: Callable[[], bool]) -> Polish | None:
+    """A polish for the whole objective's first rota (solver.repeatable): the
+    second pass over the people (solver.regroup), each group re-solved against
+    everyone else's duties, on the work it is given and counted in ``budget``.
+    None where a group's model would not price its rota as the whole model does
+    (solver.held.exact: shares of the slots' targets; shadow duties) or there is
+    only one person."""
+    problem = ctx.problem
+    if ctx.y or len(problem.people) < 2 or not exact(problem):
+        return None
+
+    def polish(values: dict[int, int], work: float) -> dict[int, int] | None:
+        rota = {key: values.get(var.index, 0) for key, var in ctx.x.items()}
+        better, done = regroup(
+            problem, rota, budget.left(), _improve_group, work=work, stop=stopped
+        )
+        budget.count(done["work_done"])
+        if not done["groups_improved"]:
+            return None
+        return {var.index: better.get(key, 0) for key, var in ctx.x.items()}
+
+    return polish
 
 
 def _read_held(problem: Problem, rota: dict, started: float, stats: dict) -> Solution:
@@ -498,6 +537,11 @@ def _solve_group(
         if work is not None:
             solver.parameters.max_deterministic_time = budget.work_left or 0.0
         solver.parameters.stop_after_first_solution = True
+        if work is not None:
+            # Interleaved, the default mix found no first rota for a group of
+            # Curtois 20 (7 nurses, 26 weeks) in 27 units, and the solve had no
+            # rota; the first-rota subsolvers found each group's in 5-6.
+            solver.parameters.subsolvers.extend(FIRST_ROTA_SUBSOLVERS)
         code = solver.solve(ctx.model)
         budget.spent(solver)
     return _group_rota(ctx, solver, code)
