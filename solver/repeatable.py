@@ -225,9 +225,10 @@ def _polished(
     better = polish(rota, work)
     if better is None:
         return None
-    code = settle(ctx, solver, better)
+    code = settle(ctx, solver, better)  # clears the model's hint
     budget.spent(solver)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        hint(ctx, rota)  # the first rota stays the start
         return None
     hint(ctx, dict(enumerate(solver.response_proto.solution)))
     return better, solver.objective_value
