@@ -75,6 +75,11 @@ CONSTRUCT_SHARE = 0.3
 # it peaked at 9.3 GB; instance 23 (380,000 variables, 8 workers) peaked at 1.9 GB.
 MEMORY_VARIABLES = 500_000
 MEMORY_WORKERS = 2
+# The work a construction group may take to its first rota even when the solve's
+# work is spent: a rota later than asked rather than none. Curtois 21 under the
+# repeatable search: 20 groups of five needing 3.6-9.0 units each to a first
+# rota, and after the eighth none of the solve's 40.9 units was left.
+FIRST_ROTA_FLOOR_WORK = 10.0
 # Share of the limits for completing a first rota's hint (every variable worked
 # out for its duties: propagation and a first solution, usually far less).
 COMPLETE_SHARE = 0.15
@@ -521,8 +526,9 @@ def _solve_group(
 ) -> dict | None:
     """One group of the construction: its best rota within ``seconds`` (and
     ``work``: then searched repeatably, interleaved), or else the first one found
-    within what is left of the whole solve's ``budget``, whose work it counts
-    (without one, a group that found nothing has none)."""
+    within what is left of the whole solve's ``budget`` (of its work, at least
+    FIRST_ROTA_FLOOR_WORK), whose work it counts (without a budget, a group
+    that found nothing has none)."""
     ctx = build_model(problem)
     solver = _group_solver(workers, seconds, work)
     code = solver.solve(ctx.model)
@@ -535,7 +541,8 @@ def _solve_group(
         # rotas ran on to the wall-clock cap, 4 x the seconds asked).
         solver.parameters.max_time_in_seconds = budget.left()
         if work is not None:
-            solver.parameters.max_deterministic_time = budget.work_left or 0.0
+            first = max(budget.work_left or 0.0, FIRST_ROTA_FLOOR_WORK)
+            solver.parameters.max_deterministic_time = first
         solver.parameters.stop_after_first_solution = True
         if work is not None:
             # Interleaved, the default mix found no first rota for a group of
