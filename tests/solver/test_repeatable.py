@@ -21,6 +21,13 @@ from tests.support.tiny import only, person, problem, slot
 solve_module = importlib.import_module("solver.solve")
 
 
+def _roster(inst, bench, assignments) -> dict[str, list[str]]:
+    out = {eid: [""] * inst.horizon for eid in inst.staff}
+    for eid, si in assignments:
+        out[eid][bench.slots[si].day] = bench.slots[si].shift
+    return out
+
+
 def test_an_unhinted_whole_objective_finds_a_rota_and_keeps_improving_it():
     """Curtois instance 8 (30 nurses, 4 weeks, hard pattern rules): the two
     provers alone found no rota in 30 units of work, so the product's search
@@ -29,41 +36,29 @@ def test_an_unhinted_whole_objective_finds_a_rota_and_keeps_improving_it():
     no more (the same first rota, searched further, repeatably)."""
     path = DATA / "Instance8.txt"
     inst = parse(path)
-    problem = to_problem(inst)
+    bench = to_problem(inst)
 
     def solved(work: float):
         params = replace(solver.repeatable(600, cover_first=False), deterministic_time=work)
-        return solver.solve(problem, params)
-
-    def roster(sol) -> dict[str, list[str]]:
-        out = {eid: [""] * inst.horizon for eid in inst.staff}
-        for eid, si in sol.assignments:
-            out[eid][problem.slots[si].day] = problem.slots[si].shift
-        return out
+        return solver.solve(bench, params)
 
     short, longer = solved(2.0), solved(6.0)
     for sol in (short, longer):
         assert sol.status == solver.SolveStatus.FEASIBLE
-        objective, violations = score(path, roster(sol))
+        objective, violations = score(path, _roster(inst, bench, sol.assignments))
         assert violations == []
         assert objective == round(sol.objective)
     assert longer.objective <= short.objective
     assert solved(2.0).assignments == short.assignments
 
 
-def _roster(inst, problem, assignments) -> dict[str, list[str]]:
-    out = {eid: [""] * inst.horizon for eid in inst.staff}
-    for eid, si in assignments:
-        out[eid][problem.slots[si].day] = problem.slots[si].shift
-    return out
-
-
 def test_the_first_rota_is_polished_person_by_person_within_its_work():
-    """Curtois instance 8: the whole objective's first rota (feasibility jump's,
-    far from good) re-solved a person at a time against everyone else's duties
-    (solve._polisher). The polished rota costs less by the whole model's prices,
-    breaks no rule by the independent scorer, and the work the polish did is
-    counted in the solve's budget, never more than it was given."""
+    """Curtois instance 8: a first rota of the whole objective (one worker's
+    first solution, far from good) re-solved a person at a time against
+    everyone else's duties (solve._polisher). The polished rota costs less by
+    the whole model's prices, breaks no rule by the independent scorer, and the
+    work the polish did is counted in the solve's budget, never more than it
+    was given."""
     path = DATA / "Instance8.txt"
     inst = parse(path)
     bench = to_problem(inst)
