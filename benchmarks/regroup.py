@@ -18,9 +18,10 @@ improved, and wall seconds (which vary with the machine; the costs do not).
 
 ``--start whole`` starts instead from the whole model's rota: the product's
 repeatable search (solver.repeatable) of ``--whole-seconds``, as a solve of a
-model below the group-by-group threshold makes it. Whether the second pass is
-worth running after the whole model's search (measured in RESULTS.md, sixth
-session: not kept).
+model below the group-by-group threshold makes it. The second pass from there,
+measured before the product's search polished its own first rota, is what
+prompted that polish (RESULTS.md, sixth session); the whole model's rota is now
+polished already, so the figures are not comparable with those.
 """
 
 from __future__ import annotations
