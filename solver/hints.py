@@ -28,6 +28,18 @@ def duties(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[int, int]:
     return {var.index: solver.value(var) for var in ctx.present.values()}
 
 
+def by_variable(ctx: ModelContext, rota: dict[tuple[int, int], int]) -> dict[int, int]:
+    """A rota keyed by (person index, slot index) as a value per assignment
+    variable (proto index), 0 where it has none."""
+    return {var.index: rota.get(key, 0) for key, var in ctx.x.items()}
+
+
+def by_pair(ctx: ModelContext, values: dict[int, int]) -> dict[tuple[int, int], int]:
+    """A value per variable (proto index) as a rota keyed by (person index, slot
+    index), over the assignment variables."""
+    return {key: values.get(var.index, 0) for key, var in ctx.x.items()}
+
+
 def hint(ctx: ModelContext, values: dict[int, int]) -> None:
     """Replace the model's hint (written straight into the proto: a year of a
     large service has a million assignment variables)."""

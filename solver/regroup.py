@@ -61,12 +61,12 @@ def regroup(
     """``rota`` (person index, slot index) -> 0/1 improved group by group, pass
     after pass, until ``time_limit`` (or ``work``: each group's search is then
     repeatable, on the work the groups before it left) is spent, ``stop`` says
-    so, or a whole pass changes nothing at the largest size. Groups start at one person
-    (FIRST_SIZE) and double, up to the construction's group size, each time a
-    pass changes nothing; ``size`` fixes it instead. Odd passes shift the groups
-    by half a group, so neighbours of different groups meet. Returns the rota and what
-    was done (passes, groups searched and improved, the work done, and whether
-    the clock stopped it)."""
+    so, or a whole pass changes nothing at the largest size. Groups start at one
+    person (FIRST_SIZE) and double, up to the construction's group size, each
+    time a pass changes nothing; ``size`` fixes it instead. Odd passes shift the
+    groups by half a group, so neighbours of different groups meet. Returns the
+    rota and what was done (passes, groups searched and improved, the work done,
+    and whether the clock stopped it)."""
     people = len(problem.people)
     grow = size is None
     largest = group_size(problem)

@@ -55,9 +55,9 @@ FIRST_ROTA_SUBSOLVERS = ("default_lp",)
 # in 30 units of work, and the product's search had ended with none on 8-12, 14
 # and 15; default_lp with feasibility jump found one on 8, 14 and 15 in
 # 0.08-5.05 units over seeds 0-3 (at 0.1 of the work, 15 at seed 0 still had
-# none). Not for a lexicographic
-# phase: there the provers find the first rota as they prove its level, and a
-# first rota first made the fixture months 4-9 % dearer.
+# none). Not for a lexicographic phase: there the provers find the first rota as
+# they prove its level, and a first rota first made the fixture months 4-9 %
+# dearer.
 FIRST_ROTA_SHARE = 0.5
 # Share of the whole objective's work a polish of that first rota may take,
 # where the solve offers one (solve._polisher: solver.regroup's passes over the

@@ -24,7 +24,7 @@ from solver.explain import explained_gaps
 from solver.greedy import greedy_rota
 from solver.greedy import suits as greedy_suits
 from solver.held import exact
-from solver.hints import complete
+from solver.hints import by_pair, by_variable, complete
 from solver.hints import duties as _duties
 from solver.hints import hint as _hint
 from solver.hints import settle as _settle
@@ -349,7 +349,7 @@ def _improve_group(
     ctx = build_model(problem)
     if any(value and key not in ctx.x for key, value in current.items()):
         return None, 0.0  # not a rota of this problem: nothing to start from
-    values = {var.index: current.get(key, 0) for key, var in ctx.x.items()}
+    values = by_variable(ctx, current)
     values.update({var.index: 0 for var in ctx.y.values()})
     held = cp_model.CpSolver()
     held.parameters.num_workers = 1
@@ -377,14 +377,14 @@ def _polisher(ctx: ModelContext, budget: Budget, stopped: Callable[[], bool]) ->
         return None
 
     def polish(values: dict[int, int], work: float) -> dict[int, int] | None:
-        rota = {key: values.get(var.index, 0) for key, var in ctx.x.items()}
+        rota = by_pair(ctx, values)
         better, done = regroup(
             problem, rota, budget.left(), _improve_group, work=work, stop=stopped
         )
         budget.count(done["work_done"])
         if not done["groups_improved"]:
             return None
-        return {var.index: better.get(key, 0) for key, var in ctx.x.items()}
+        return by_variable(ctx, better)
 
     return polish
 
@@ -514,7 +514,7 @@ def _hint_constructed(
     rota = construct(ctx.problem, seconds, solve_group, work=work, stop=stopped)
     if rota is None:
         return None
-    return {var.index: rota.get(key, 0) for key, var in ctx.x.items()}
+    return by_variable(ctx, rota)
 
 
 def _solve_group(
@@ -540,14 +540,15 @@ def _solve_group(
         # left (measured at 5,000 people: without that bound the groups' first
         # rotas ran on to the wall-clock cap, 4 x the seconds asked).
         solver.parameters.max_time_in_seconds = budget.left()
-        if work is not None:
-            first = max(budget.work_left or 0.0, FIRST_ROTA_FLOOR_WORK)
-            solver.parameters.max_deterministic_time = first
         solver.parameters.stop_after_first_solution = True
         if work is not None:
-            # Interleaved, the default mix found no first rota for a group of
-            # Curtois 20 (7 nurses, 26 weeks) in 27 units, and the solve had no
-            # rota; the first-rota subsolvers found each group's in 5-6.
+            # Bounded (FIRST_ROTA_FLOOR_WORK at least). With the default mix,
+            # interleaved, a group of Curtois 20 (7 nurses, 26 weeks) found no
+            # first rota in 27 units and the solve had none; the first-rota
+            # subsolvers found each group's in 5-6.
+            solver.parameters.max_deterministic_time = max(
+                budget.work_left or 0.0, FIRST_ROTA_FLOOR_WORK
+            )
             solver.parameters.subsolvers.extend(FIRST_ROTA_SUBSOLVERS)
         code = solver.solve(ctx.model)
         budget.spent(solver)

@@ -178,8 +178,13 @@ def test_a_repeatable_construction_gives_every_group_all_the_time_left():
 
     repeatable = caps(1.0)
     assert len(repeatable) > 1
+    # Orderings of one monotonic clock, not durations: a group's cap is read
+    # before the test's ``left`` and against a later deadline, so it can never
+    # be less however slow the machine, unless it were a share of the clock.
     assert all(seconds >= left for seconds, left in repeatable)
     shared = caps(None)
+    # Without work each group gets the time left over the groups left, never
+    # more than the whole limit over them, whatever the time left is.
     assert all(seconds <= limit / (len(shared) - g) for g, (seconds, _left) in enumerate(shared))
     assert shared[0][0] < shared[0][1]
 
